@@ -1,0 +1,201 @@
+"""Cases: the facts of one customer situation, read from JSON or JSON Lines.
+
+A case is validated against the vocabulary and the background axioms in plain
+Python; an unusable case is an input error that names its file and line.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import InputError, Location, Problem
+from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Vocabulary
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
+LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)
+
+FactValue = bool | str | Fraction | datetime | None
+
+
+class CaseSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    documents: list[str] = []
+    facts: dict[str, Any]
+    expect: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Case:
+    """Facts by name. Timestamps are aware datetimes in the order's time zone, or None
+    when the event has not happened; bool, enum and number facts that the case does
+    not give are absent from `facts` (unknown)."""
+
+    id: str
+    documents: tuple[str, ...]
+    facts: dict[str, FactValue]
+    expect: dict[str, bool | str | Fraction]
+    location: Location = field(compare=False)
+
+    def is_complete(self, vocabulary: Vocabulary) -> bool:
+        return all(name in self.facts for name in vocabulary.facts)
+
+
+def parse_timestamp(value: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO 8601 timestamp string with an offset")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO 8601 timestamp") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no offset (write e.g. +05:30 or Z)")
+    if not EARLIEST <= moment < LATEST:
+        raise ValueError(f"{value!r} is outside the supported years 2000 to 2099")
+    return moment
+
+
+def _value(name: str, var_type, raw: Any) -> FactValue:
+    if isinstance(var_type, BoolType):
+        if not isinstance(raw, bool):
+            raise ValueError(f"{name} must be true or false")
+        return raw
+    if isinstance(var_type, EnumType):
+        if raw not in var_type.values:
+            raise ValueError(f"{name} must be one of {', '.join(var_type.values)}; got {raw!r}")
+        return raw
+    if isinstance(var_type, NumberType):
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            raise ValueError(f"{name} must be a number")
+        number = Fraction(str(raw))
+        if var_type.integer and number.denominator != 1:
+            raise ValueError(f"{name} must be a whole number")
+        if not var_type.low <= number <= var_type.high:
+            raise ValueError(f"{name} must lie in {var_type.low}..{var_type.high}; got {raw}")
+        return number
+    return None if raw is None else parse_timestamp(raw)
+
+
+def axiom_violations(facts: dict[str, FactValue]) -> list[str]:
+    """The background axioms a case breaks, in words (plain Python, no solver)."""
+    ts = {k: v for k, v in facts.items() if isinstance(v, datetime)}
+    problems = []
+    order = ts.get("order_placed_at")
+    if order is not None:
+        for name, moment in ts.items():
+            if moment < order:
+                problems.append(f"{name} is before order_placed_at")
+    for earlier, later in (("invoiced_at", "shipping_arranged_at"), ("shipping_arranged_at", "shipped_at"),
+                           ("invoiced_at", "shipped_at"), ("shipped_at", "delivered_at"),
+                           ("invoiced_at", "delivered_at"), ("shipping_arranged_at", "delivered_at"),
+                           ("return_sent_at", "return_received_at")):
+        if earlier in ts and later in ts and ts[later] < ts[earlier]:
+            problems.append(f"{later} is before {earlier}")
+    for needs, needed in (("delivered_at", "shipped_at"), ("return_received_at", "return_sent_at")):
+        if needs in ts and needed not in ts:
+            problems.append(f"{needs} is given but {needed} is null")
+    return problems
+
+
+def build_case(spec: CaseSpec, vocabulary: Vocabulary, location: Location) -> Case:
+    problems = []
+    facts: dict[str, FactValue] = {}
+    for name, raw in spec.facts.items():
+        var = vocabulary.facts.get(name)
+        if var is None:
+            hint = " (it is an outcome: put it under expect)" if name in vocabulary.outcomes else ""
+            problems.append(f"unknown fact {name!r}{hint}")
+            continue
+        try:
+            facts[name] = _value(name, var.type, raw)
+        except ValueError as exc:
+            problems.append(str(exc))
+    for var in vocabulary.timestamps:
+        if var.name not in facts:
+            if not var.type.optional:
+                problems.append(f"fact {var.name!r} is required")
+            else:
+                facts[var.name] = None  # absent timestamp: the event has not happened
+    expect: dict[str, bool | str | Fraction] = {}
+    for name, raw in spec.expect.items():
+        var = vocabulary.outcomes.get(name)
+        if var is None:
+            problems.append(f"expect: unknown outcome {name!r}")
+            continue
+        if raw == "clash":
+            expect[name] = "clash"
+            continue
+        try:
+            expect[name] = _value(name, var.type, raw)
+        except ValueError as exc:
+            problems.append(f"expect: {exc}")
+    if problems:
+        raise InputError([Problem(location, f"case {spec.id!r}: {p}") for p in problems])
+    # One calendar per case: every timestamp in the time zone of the order.
+    zone = facts["order_placed_at"].tzinfo if isinstance(facts.get("order_placed_at"), datetime) else timezone.utc
+    facts = {k: (v.astimezone(zone) if isinstance(v, datetime) else v) for k, v in facts.items()}
+    broken = axiom_violations(facts)
+    if broken:
+        raise InputError([Problem(location, f"case {spec.id!r}: impossible facts: {b}") for b in broken])
+    return Case(spec.id, tuple(spec.documents), facts, expect, location)
+
+
+def read_cases(path: Path, vocabulary: Vocabulary) -> list[Case]:
+    """Read a JSON file (one case or a list) or a JSON Lines file; validate every case."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(Location(str(path)), f"cannot read the case file: {exc}")]) from None
+    records: list[tuple[int, Any]] = []
+    try:
+        whole = json.loads(text)
+        items = whole if isinstance(whole, list) else [whole]
+        records = [(1, item) for item in items]
+    except json.JSONDecodeError:
+        for line_no, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append((line_no, json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise InputError([Problem(Location(str(path), line_no, exc.colno), f"not valid JSON: {exc.msg}")]) from None
+    if not records:
+        raise InputError([Problem(Location(str(path)), "no cases in the file")])
+    cases, problems, ids = [], [], set()
+    for line_no, raw in records:
+        loc = Location(str(path), line_no)
+        try:
+            spec = CaseSpec.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(Problem(loc, f"{'.'.join(map(str, e['loc'])) or 'case'}: {e['msg']}") for e in exc.errors())
+            continue
+        if spec.id in ids:
+            problems.append(Problem(loc, f"case id {spec.id!r} is used twice"))
+        ids.add(spec.id)
+        try:
+            cases.append(build_case(spec, vocabulary, loc))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    return cases
+
+
+def case_to_json(case_id: str, documents: tuple[str, ...], facts: dict[str, FactValue]) -> dict[str, Any]:
+    """A case in the case format (for witnesses and counterexamples)."""
+    out: dict[str, Any] = {}
+    for name, value in facts.items():
+        if isinstance(value, datetime):
+            out[name] = value.isoformat()
+        elif isinstance(value, Fraction):
+            out[name] = int(value) if value.denominator == 1 else float(value)
+        else:
+            out[name] = value
+    return {"id": case_id, "documents": list(documents), "facts": out}

@@ -1,0 +1,62 @@
+"""The command line: `clausecheck prove | check | ...`.
+
+Exit codes: 0 clean, 1 findings or expectations that fail, 2 unusable input,
+3 the solver could not decide within its limits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import InputError
+
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
+
+
+def _prove(args: argparse.Namespace) -> int:
+    from .cases import read_cases
+    from .render import prove_json, prove_text
+    from .workspace import Workspace, expectation_results
+
+    workspace = Workspace.load([Path(args.encodings)], args.timeout_ms)
+    cases = read_cases(Path(args.cases), workspace.vocabulary)
+    plan = [(case, workspace.documents_for(case, args.documents)) for case in cases]
+    items = []
+    for case, documents in plan:
+        proof = workspace.prove(case, documents)
+        items.append((proof, expectation_results(case, proof)))
+    if args.format == "json":
+        sys.stdout.write(prove_json.render(items))
+    else:
+        sys.stdout.write(prove_text.render(items, workspace.vocabulary))
+    if any(v.status == "unknown" for p, _ in items for v in p.outcomes.values()):
+        return EXIT_UNDECIDED
+    return EXIT_FAIL if any(not x["ok"] for _, e in items for x in e.values()) else EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="clausecheck", description="Find and prove clashes in seller policies with an SMT solver.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    prove = sub.add_parser("prove", help="decide what the policies say for each case")
+    prove.add_argument("cases", help="a JSON or JSON Lines file of cases")
+    prove.add_argument("--documents", nargs="+", metavar="D", help="prove under these documents instead of each case's own")
+    prove.add_argument("--encodings", default="encodings", help="the folder of encodings (default: encodings)")
+    prove.add_argument("--format", choices=("text", "json"), default="text")
+    prove.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
+    prove.set_defaults(run=_prove)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130

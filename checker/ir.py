@@ -1,0 +1,240 @@
+"""Typed expressions and clauses: what the loader produces and every back end reads.
+
+Both back ends (`evaluate`, plain Python; `smt`, Z3) walk these trees; neither
+sees YAML or the untyped AST.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterator, Union
+
+from .errors import Location
+from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Variable
+
+
+@dataclass(frozen=True)
+class Var:
+    variable: Variable
+
+    @property
+    def name(self) -> str:
+        return self.variable.name
+
+    @property
+    def is_outcome(self) -> bool:
+        return self.variable.kind == "outcome"
+
+
+@dataclass(frozen=True)
+class Const:
+    value: bool | Fraction | str  # str: an enum value
+
+
+@dataclass(frozen=True)
+class Duration:
+    """Hours (exact), calendar days or working days from `start` to `end`."""
+
+    unit: str  # "hours" | "days" | "working_days"
+    start: Var
+    end: Var
+
+
+@dataclass(frozen=True)
+class YearsWithin:
+    """`years(start, end) OP n`: the date of `end` against the n-th anniversary of `start`."""
+
+    op: str
+    start: Var
+    end: Var
+    years: int
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: "Expr"
+
+
+@dataclass(frozen=True)
+class And:
+    operands: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    operands: tuple["Expr", ...]
+
+
+@dataclass(frozen=True)
+class Cmp:
+    op: str
+    left: "Expr"
+    right: "Expr"
+
+
+@dataclass(frozen=True)
+class In:
+    operand: Var
+    values: tuple[str, ...]
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Happened:
+    """`t is not none` (or `t is none` when negated)."""
+
+    timestamp: Var
+    negated: bool
+
+
+@dataclass(frozen=True)
+class Sum:
+    op: str
+    left: "Expr"
+    right: "Expr"
+
+
+@dataclass(frozen=True)
+class Discretion:
+    """The outcome is left to the seller: no constraint, but the clause speaks to it."""
+
+    outcome: Var
+
+
+Expr = Union[Var, Const, Duration, YearsWithin, Not, And, Or, Cmp, In, Happened, Sum, Discretion]
+
+TRUE = Const(True)
+
+
+def children(e: Expr) -> tuple[Expr, ...]:
+    if isinstance(e, (Not,)):
+        return (e.operand,)
+    if isinstance(e, (And, Or)):
+        return e.operands
+    if isinstance(e, (Cmp, Sum)):
+        return (e.left, e.right)
+    if isinstance(e, (Duration, YearsWithin)):
+        return (e.start, e.end)
+    if isinstance(e, In):
+        return (e.operand,)
+    if isinstance(e, Happened):
+        return (e.timestamp,)
+    if isinstance(e, Discretion):
+        return (e.outcome,)
+    return ()
+
+
+def walk(e: Expr) -> Iterator[Expr]:
+    yield e
+    for c in children(e):
+        yield from walk(c)
+
+
+def variables(e: Expr) -> set[str]:
+    return {n.name for n in walk(e) if isinstance(n, Var)}
+
+
+def outcomes(e: Expr) -> set[str]:
+    return {n.name for n in walk(e) if isinstance(n, Var) and n.is_outcome}
+
+
+def facts(e: Expr) -> set[str]:
+    return {n.name for n in walk(e) if isinstance(n, Var) and not n.is_outcome}
+
+
+def optional_timestamps(e: Expr) -> set[str]:
+    """Optional timestamps an atom reads through its own operands.
+
+    Only the arithmetic under a comparison counts: in `refund_due == (t is none or ...)`
+    the timestamp belongs to the inner atoms, which guard themselves.
+    """
+    if isinstance(e, Var):
+        t = e.variable.type
+        return {e.name} if isinstance(t, TimestampType) and t.optional else set()
+    if isinstance(e, (Duration, Sum, Cmp, YearsWithin)):
+        return set().union(*(optional_timestamps(c) for c in children(e)))
+    return set()
+
+
+def numeric_type(e: Expr) -> NumberType:
+    """The number type of a numeric expression (whole numbers stay whole)."""
+    if isinstance(e, Var):
+        assert isinstance(e.variable.type, NumberType)
+        return e.variable.type
+    if isinstance(e, Const):
+        assert isinstance(e.value, Fraction)
+        return NumberType(integer=e.value.denominator == 1)
+    if isinstance(e, Duration):
+        return NumberType(integer=e.unit != "hours")
+    if isinstance(e, Sum):
+        return NumberType(integer=numeric_type(e.left).integer and numeric_type(e.right).integer)
+    raise TypeError(f"not a numeric expression: {e!r}")
+
+
+# ---- clauses -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clause:
+    document: str
+    id: str
+    heading: str
+    quotes: tuple[str, ...]
+    when: Expr
+    then: Expr
+    when_text: str
+    then_text: str
+    overrides: tuple[str, ...]
+    note: str
+    location: Location = field(compare=False)
+    source_lines: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def quote(self) -> str:
+        return " […] ".join(self.quotes)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.document, self.id)
+
+
+@dataclass(frozen=True)
+class Conjunct:
+    """One top-level conjunct of a clause's `then`, under the clause's effective guard.
+
+    The unit of reasoning: a clash names conjuncts, reported as their clauses.
+    `guard` already excludes the cases taken by exceptions (`overrides`).
+    """
+
+    clause: Clause
+    index: int
+    guard: Expr
+    body: Expr
+    order: int  # position in the document set, fixes every canonical choice
+
+    @property
+    def constrains(self) -> frozenset[str]:
+        return frozenset(outcomes(self.body))
+
+    @property
+    def reads(self) -> frozenset[str]:
+        return frozenset(outcomes(self.guard))
+
+    @property
+    def is_discretion(self) -> bool:
+        return isinstance(self.body, Discretion)
+
+
+def conjuncts_of(e: Expr) -> tuple[Expr, ...]:
+    if isinstance(e, And):
+        return tuple(x for op in e.operands for x in conjuncts_of(op))
+    return (e,)
+
+
+def is_bool(var_type) -> bool:
+    return isinstance(var_type, BoolType)
+
+
+def is_enum(var_type) -> bool:
+    return isinstance(var_type, EnumType)

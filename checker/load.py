@@ -1,0 +1,360 @@
+"""Files -> validated models: the vocabulary, encodings and policy sets.
+
+Everything is checked here (schema, names, types, quotes, overrides); every problem
+names its file, line and column. Nothing past this module sees YAML or raw dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from . import ir, syntax
+from .errors import InputError, Location, Problem, fail
+from .sourcetext import SourceText
+from .typecheck import TypeProblem, check_condition, check_consequence
+from .vocabulary import Vocabulary, VocabularyFile
+
+VOCABULARY_FILE = "vocabulary.yaml"
+ENCODING_FILE = "encoding.yaml"
+SKIP_REASONS = ("heading", "navigation", "marketing", "procedure", "definition", "contact", "no-decision", "outside-vocabulary")
+
+
+# ---- YAML with positions -------------------------------------------------------------
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise fail(Location(str(path)), "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(Location(str(path)), f"cannot read the file: {exc}") from None
+    try:
+        return YAML(typ="rt", pure=True).load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        loc = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
+        raise fail(loc, f"not valid YAML: {exc.problem or exc.context}") from None
+    except YAMLError as exc:
+        raise fail(Location(str(path)), f"not valid YAML: {exc}") from None
+
+
+def position(path: Path, root: Any, loc: tuple) -> Location:
+    """The location of the node at pydantic-style path `loc` under `root`."""
+    node, line, col = root, 0, 0
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            try:
+                line, col = node.lc.value(key)
+            except (KeyError, TypeError):
+                line, col = node.lc.line, node.lc.col
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+            line, col = node.lc.item(key)
+            node = node[key]
+        else:
+            if isinstance(node, (CommentedMap, CommentedSeq)):
+                line, col = node.lc.line, node.lc.col
+            break
+    return Location(str(path), line + 1, col + 1)
+
+
+def plain(node: Any) -> Any:
+    """ruamel containers -> plain dicts and lists (for pydantic)."""
+    if isinstance(node, dict):
+        return {str(k) if not isinstance(k, (int, float, bool)) else k: plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node
+
+
+def validate(model: type[BaseModel], path: Path, root: Any) -> Any:
+    try:
+        return model.model_validate(plain(root))
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            where = ".".join(str(p) for p in err["loc"])
+            problems.append(Problem(position(path, root, loc), f"{where}: {err['msg']}"))
+        raise InputError(problems) from None
+
+
+# ---- schemas -------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClauseSpec(_Strict):
+    id: str = Field(min_length=1)
+    heading: str = ""
+    quote: str | list[str]
+    when: str | bool = True
+    then: str
+    overrides: list[str] = []
+    note: str = ""
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_is_text(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)):
+            raise ValueError(f"write the id in quotes (\"{value}\"), or YAML reads it as a number")
+        return value
+
+
+class SkipSpec(_Strict):
+    quote: str = Field(min_length=1)
+    reason: str
+    note: str = ""
+
+    @field_validator("reason")
+    @classmethod
+    def _known_reason(cls, value: str) -> str:
+        if value not in SKIP_REASONS:
+            raise ValueError(f"reason must be one of {', '.join(SKIP_REASONS)}")
+        return value
+
+
+class PropertySpec(_Strict):
+    id: str
+    statement: str
+    holds: str
+    when: str | bool = True
+
+
+class EncodingFile(_Strict):
+    document: str
+    title: str
+    source: str = "source.txt"
+    clauses: list[ClauseSpec]
+    skipped: list[SkipSpec] = []
+    properties: list[PropertySpec] = []
+
+
+# ---- loaded models -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Skipped:
+    quote: str
+    reason: str
+    note: str
+    location: Location
+    source_line: int
+
+
+@dataclass(frozen=True)
+class Property:
+    document: str
+    id: str
+    statement: str
+    when: ir.Expr
+    holds: ir.Expr
+    location: Location
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    title: str
+    folder: Path
+    encoding_path: Path
+    source: SourceText
+    clauses: tuple[ir.Clause, ...]
+    skipped: tuple[Skipped, ...]
+    properties: tuple[Property, ...]
+
+    def clause(self, clause_id: str) -> ir.Clause:
+        return next(c for c in self.clauses if c.id == clause_id)
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    root = read_yaml(path)
+    data = validate(VocabularyFile, path, root)
+    locations: dict[tuple[str, str], Location] = {}
+    seen: dict[str, str] = {}
+    problems = []
+    for section in ("facts", "outcomes"):
+        for name in data.__getattribute__(section):
+            locations[(section, name)] = position(path, root, (section, name))
+            if name in seen:
+                problems.append(Problem(locations[(section, name)], f"{name!r} is both a fact and an outcome"))
+            seen[name] = section
+    vocab = Vocabulary.from_file(data, locations)
+    for value in sorted(vocab.enum_values()):
+        if value in seen:
+            problems.append(Problem(locations[(seen[value], value)], f"{value!r} is both a name and an enum value; rename one"))
+    for var in vocab.outcomes.values():
+        requests = vocab.facts["request"].type.values if "request" in vocab.facts else ()
+        for kind in var.asked_by:
+            if kind not in requests:
+                problems.append(Problem(var.location, f"asked_by: {kind!r} is not a value of request"))
+    if problems:
+        raise InputError(problems)
+    return vocab
+
+
+def _expr_location(path: Path, root: Any, loc: tuple, offset: int) -> Location:
+    base = position(path, root, loc)
+    node = root
+    for key in loc:
+        node = node[key]
+    style = getattr(node, "style", None) if not isinstance(node, str) else None
+    # plain and quoted one-line scalars: the offset is a column on the same line
+    if isinstance(node, str) and "\n" not in node and style is None:
+        return base.shifted(offset)
+    return base
+
+
+def _parse(vocab: Vocabulary, path: Path, root: Any, loc: tuple, text: str | bool, consequence: bool) -> ir.Expr:
+    if isinstance(text, bool):
+        if consequence:
+            raise fail(position(path, root, loc), "`then` must constrain an outcome, not be true or false")
+        return ir.Const(text)
+    try:
+        node = syntax.parse(text)
+        return check_consequence(vocab, node) if consequence else check_condition(vocab, node)
+    except (syntax.ParseError, TypeProblem) as exc:
+        near = text[exc.offset: exc.offset + 30].split("\n")[0]
+        raise fail(_expr_location(path, root, loc, exc.offset), f"{exc.message} (at {near!r})" if near else exc.message) from None
+
+
+def load_document(folder: Path, vocab: Vocabulary) -> Document:
+    path = folder / ENCODING_FILE
+    root = read_yaml(path)
+    data: EncodingFile = validate(EncodingFile, path, root)
+    problems: list[Problem] = []
+    if data.document != folder.name:
+        problems.append(Problem(position(path, root, ("document",)), f"document is {data.document!r} but the folder is {folder.name!r}"))
+    source_path = folder / data.source
+    try:
+        source = SourceText(str(source_path), source_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise fail(position(path, root, ("source",)), f"cannot read the source text {source_path}: {exc}") from None
+
+    clauses: list[ir.Clause] = []
+    ids: dict[str, Location] = {}
+    for i, spec in enumerate(data.clauses):
+        where = position(path, root, ("clauses", i))
+        if spec.id in ids:
+            problems.append(Problem(position(path, root, ("clauses", i, "id")), f"clause id {spec.id!r} is used twice (first at line {ids[spec.id].line})"))
+            continue
+        ids[spec.id] = where
+        quotes = (spec.quote,) if isinstance(spec.quote, str) else tuple(spec.quote)
+        lines = []
+        for j, q in enumerate(quotes):
+            span = source.find(q)
+            if span is None:
+                qloc = ("clauses", i, "quote") if isinstance(spec.quote, str) else ("clauses", i, "quote", j)
+                problems.append(Problem(position(path, root, qloc), f"quote of clause {spec.id} not found in {source_path.name}: {q[:60]!r}"))
+            else:
+                lines.append(source.line_of(span[0]))
+        try:
+            when = _parse(vocab, path, root, ("clauses", i, "when"), spec.when, consequence=False)
+            then = _parse(vocab, path, root, ("clauses", i, "then"), spec.then, consequence=True)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        clauses.append(ir.Clause(
+            document=data.document, id=spec.id, heading=spec.heading, quotes=quotes,
+            when=when, then=then,
+            when_text=spec.when if isinstance(spec.when, str) else str(spec.when).lower(),
+            then_text=spec.then, overrides=tuple(spec.overrides), note=spec.note,
+            location=where, source_lines=tuple(lines),
+        ))
+
+    graph = nx.DiGraph()
+    for i, spec in enumerate(data.clauses):
+        for j, target in enumerate(spec.overrides):
+            if target not in ids:
+                problems.append(Problem(position(path, root, ("clauses", i, "overrides", j)), f"overrides {target!r}: no clause with that id in {folder.name}"))
+            elif target == spec.id:
+                problems.append(Problem(position(path, root, ("clauses", i, "overrides", j)), f"clause {spec.id} cannot override itself"))
+            else:
+                graph.add_edge(spec.id, target)
+    try:
+        cycle = nx.find_cycle(graph)
+        problems.append(Problem(ids[cycle[0][0]], "overrides form a cycle: " + " -> ".join([e[0] for e in cycle] + [cycle[0][0]])))
+    except nx.NetworkXNoCycle:
+        pass
+
+    skipped = []
+    for i, s in enumerate(data.skipped):
+        span = source.find(s.quote)
+        loc = position(path, root, ("skipped", i))
+        if span is None:
+            problems.append(Problem(position(path, root, ("skipped", i, "quote")), f"skipped quote not found in {source_path.name}: {s.quote[:60]!r}"))
+            continue
+        skipped.append(Skipped(s.quote, s.reason, s.note, loc, source.line_of(span[0])))
+
+    properties = []
+    for i, p in enumerate(data.properties):
+        try:
+            when = _parse(vocab, path, root, ("properties", i, "when"), p.when, consequence=False)
+            holds = _parse(vocab, path, root, ("properties", i, "holds"), p.holds, consequence=False)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        properties.append(Property(data.document, p.id, p.statement, when, holds, position(path, root, ("properties", i))))
+
+    if problems:
+        raise InputError(problems)
+    return Document(data.document, data.title, folder, path, source, tuple(clauses), tuple(skipped), tuple(properties))
+
+
+# ---- discovery -----------------------------------------------------------------------
+
+
+def find_vocabulary(start: Path) -> Path:
+    for folder in [start, *start.parents]:
+        candidate = folder / VOCABULARY_FILE
+        if candidate.is_file():
+            return candidate
+    raise fail(Location(str(start)), f"no {VOCABULARY_FILE} in this folder or any folder above it")
+
+
+def document_folders(path: Path) -> list[Path]:
+    """Document folders named by a path: a document folder, its encoding.yaml, or a folder of them."""
+    if path.is_file() and path.name == ENCODING_FILE:
+        return [path.parent]
+    if (path / ENCODING_FILE).is_file():
+        return [path]
+    if path.is_dir():
+        found = sorted(p.parent for p in path.glob(f"*/{ENCODING_FILE}"))
+        if found:
+            return found
+        raise fail(Location(str(path)), f"no document here: expected {ENCODING_FILE} in it or in its sub-folders")
+    raise fail(Location(str(path)), "no such file or folder")
+
+
+def load_documents(paths: list[Path]) -> tuple[Vocabulary, list[Document]]:
+    """Load every document under `paths` with the vocabulary found above the first one."""
+    folders: list[Path] = []
+    for p in paths:
+        for f in document_folders(p):
+            if f.resolve() not in {x.resolve() for x in folders}:
+                folders.append(f)
+    vocab = load_vocabulary(find_vocabulary(folders[0].parent.resolve()))
+    documents, problems = [], []
+    for folder in folders:
+        try:
+            documents.append(load_document(folder, vocab))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise InputError(problems)
+    names = [d.name for d in documents]
+    for name in set(names):
+        if names.count(name) > 1:
+            raise fail(Location(str(folders[0])), f"two documents are named {name!r}")
+    return vocab, documents

@@ -1,0 +1,47 @@
+"""A set of loaded documents as one body of conjuncts: the unit every analysis reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import ir
+from .load import Document
+from .vocabulary import Vocabulary
+
+
+def effective_guard(clause: ir.Clause, document: Document) -> ir.Expr:
+    """`when` of the clause, less the cases taken by the clauses that override it."""
+    exceptions = [c.when for c in document.clauses if clause.id in c.overrides]
+    if not exceptions:
+        return clause.when
+    return ir.And((clause.when, *(ir.Not(w) for w in exceptions)))
+
+
+@dataclass(frozen=True)
+class Policy:
+    vocabulary: Vocabulary
+    documents: tuple[Document, ...]
+    conjuncts: tuple[ir.Conjunct, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        conjuncts = []
+        for doc in self.documents:
+            for clause in doc.clauses:
+                guard = effective_guard(clause, doc)
+                for index, body in enumerate(ir.conjuncts_of(clause.then)):
+                    conjuncts.append(ir.Conjunct(clause, index, guard, body, len(conjuncts)))
+        object.__setattr__(self, "conjuncts", tuple(conjuncts))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(d.name for d in self.documents)
+
+    @cached_property
+    def clauses(self) -> tuple[ir.Clause, ...]:
+        return tuple(c for d in self.documents for c in d.clauses)
+
+    def select(self, names: list[str] | tuple[str, ...]) -> "Policy":
+        """The policy made of the named documents only, in the order given."""
+        by_name = {d.name: d for d in self.documents}
+        return Policy(self.vocabulary, tuple(by_name[n] for n in names))

@@ -1,0 +1,129 @@
+"""Proving cases with Z3: what each outcome is, which clauses decide it, where they clash.
+
+The procedure (design.md, "Case proof"):
+1. Assert the facts (one push/pop scope per case) and check every conjunct, each
+   behind its indicator literal.
+2. While the conjuncts are jointly unsatisfiable, find the minimal clashing set by
+   deletion in policy order, mark the outcomes it fights over as `clash`, and set
+   aside every conjunct that constrains them. The outcomes the clash does not touch
+   are still decided.
+3. For each remaining outcome take the model's value v and ask whether `o != v` is
+   consistent: if not, `o` is determined and the unsat core names the clauses that
+   decide it.
+The plain evaluator (`evaluate.decide`) implements the same definition without a
+solver; the tests hold the two to the same answers.
+"""
+
+from __future__ import annotations
+
+import z3
+
+from . import ir
+from .cases import Case
+from .policy import Policy
+from .smt import SmtPolicy, SolverUnknown
+from .verdict import CaseClash, CaseProof, OutcomeVerdict, clash_outcomes, deletion_minimal, unique_clauses
+from .vocabulary import NumberType
+
+
+class Prover:
+    """Proves cases against one policy, reusing one incremental solver."""
+
+    def __init__(self, policy: Policy, timeout_ms: int | None = None):
+        self.policy = policy
+        self.smt = SmtPolicy(policy, timeout_ms)
+        self._fact_only = {
+            c.order: frozenset(ir.facts(c.guard)) for c in policy.conjuncts if not c.reads
+        }
+        self._mentioning: dict[str, list[int]] = {o: [] for o in policy.vocabulary.outcomes}
+        for c in policy.conjuncts:
+            if not c.is_discretion:
+                for o in c.reads | c.constrains:
+                    self._mentioning[o].append(c.order)
+
+    def prove(self, case: Case) -> CaseProof:
+        smt = self.smt
+        smt.solver.push()
+        try:
+            smt.solver.add(*smt.fact_constraints(case.facts))
+            return self._decide(case)
+        except SolverUnknown:
+            return CaseProof(case.id, self.policy.names,
+                             {o: OutcomeVerdict(o, "unknown") for o in self.policy.vocabulary.outcomes}, ())
+        finally:
+            smt.solver.pop()
+
+    def _decide(self, case: Case) -> CaseProof:
+        smt, conjuncts = self.smt, self.policy.conjuncts
+        active = [c.order for c in conjuncts if not c.is_discretion]
+        lits = lambda orders: [smt.indicator[o] for o in orders]  # noqa: E731
+
+        answer = smt.check(lits(active))
+        clashes: list[CaseClash] = []
+        clashed: set[str] = set()
+        if answer.verdict == "unsat":
+            active = self._drop_vacuous(active, case)
+            while answer.verdict == "unsat":
+                core = deletion_minimal(active, lambda s: smt.check(lits(s), want_model=False).verdict == "unsat")
+                members = tuple(conjuncts[o] for o in core)
+                fought = clash_outcomes(members)
+                clashes.append(CaseClash(fought, members))
+                clashed.update(fought)
+                active = [o for o in active if not (conjuncts[o].constrains & set(fought))]
+                answer = smt.check(lits(active))
+        model = answer.model
+        active_set = set(active)
+
+        verdicts: dict[str, OutcomeVerdict] = {}
+        for name, var in self.policy.vocabulary.outcomes.items():
+            if name in clashed:
+                clash = next(c for c in clashes if name in c.outcomes)
+                verdicts[name] = OutcomeVerdict(name, "clash", None, clash.clauses)
+                continue
+            mentioned = [o for o in self._mentioning[name] if o in active_set]
+            value = smt.value_of(model, name)
+            if not mentioned and _has_choice(var.type):
+                verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
+                continue
+            probe = smt.check(lits(active) + [z3.Not(smt.equals(name, value))], want_model=False)
+            if probe.verdict == "sat":
+                verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
+                continue
+            deciding = smt.core_orders(probe.core)
+            differs = z3.Not(smt.equals(name, value))
+            if len(deciding) > 1:
+                deciding = deletion_minimal(
+                    deciding, lambda s: smt.check(lits(s) + [differs], want_model=False).verdict == "unsat")
+            verdicts[name] = OutcomeVerdict(name, "determined", value,
+                                            unique_clauses(conjuncts[o] for o in deciding))
+        return CaseProof(case.id, self.policy.names, verdicts, tuple(clashes))
+
+    def _drop_vacuous(self, orders: list[int], case: Case) -> list[int]:
+        """Leave out conjuncts whose guard reads only given facts and is false for them.
+
+        They never take part in a clash, so the minimal set found is the same without
+        them; leaving them out only saves solver calls.
+        """
+        given = set(case.facts)
+        smt = self.smt
+        model = smt.check([]).model
+        keep = []
+        for o in orders:
+            reads = self._fact_only.get(o)
+            if reads is not None and reads <= given and z3.is_false(model.eval(smt.guard[o], model_completion=True)):
+                continue
+            keep.append(o)
+        return keep
+
+    def _discretion(self, outcome: str, model) -> tuple[ir.Clause, ...]:
+        """The clauses that leave `outcome` to the seller in this case."""
+        found = [c for c in self.policy.conjuncts
+                 if c.is_discretion and outcome in c.constrains
+                 and z3.is_true(model.eval(self.smt.guard[c.order], model_completion=True))]
+        return unique_clauses(found)
+
+
+def _has_choice(var_type) -> bool:
+    if isinstance(var_type, NumberType):
+        return var_type.low != var_type.high
+    return True

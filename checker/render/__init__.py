@@ -1,0 +1,1 @@
+"""Output formats: each module renders one kind of result in one format."""

@@ -1,0 +1,297 @@
+"""Typed clauses -> Z3. The only module that imports z3.
+
+One `SmtPolicy` owns one z3 Context and one incremental Solver for a policy: the
+background axioms and every conjunct, each behind an indicator literal, are
+asserted once; cases and queries come and go as assumptions or push/pop scopes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from fractions import Fraction
+from typing import Any
+
+import z3
+
+from . import ir
+from .cases import EARLIEST, LATEST, FactValue
+from .policy import Policy
+from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Variable
+
+DAY = 86400
+# 1970-01-05 was a Monday: day 4 of the epoch.
+FIRST_MONDAY = 4
+
+
+def local_seconds(moment: datetime) -> int:
+    """Wall-clock seconds since 1970 in the moment's own time zone (the case calendar)."""
+    naive = moment.replace(tzinfo=timezone.utc)
+    return int(naive.timestamp())
+
+
+def from_local_seconds(seconds: int, zone) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=zone)
+
+
+class SolverUnknown(Exception):
+    """Z3 answered unknown (a time limit or an undecidable corner)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    verdict: str  # "sat" | "unsat"
+    model: Any = None
+    core: tuple = ()
+
+
+class SmtPolicy:
+    def __init__(self, policy: Policy, timeout_ms: int | None = None):
+        self.policy = policy
+        self.vocab = policy.vocabulary
+        self.ctx = z3.Context()
+        self.solver = z3.Solver(ctx=self.ctx)
+        if timeout_ms:
+            self.solver.set("timeout", timeout_ms)
+        self.vars: dict[str, z3.ExprRef] = {}
+        self.present: dict[str, z3.BoolRef] = {}
+        self._years: dict[str, tuple[z3.ArithRef, z3.ArithRef]] = {}
+        for var in [*self.vocab.facts.values(), *self.vocab.outcomes.values()]:
+            self._declare(var)
+        self.solver.add(*self.axioms())
+        self.indicator: dict[int, z3.BoolRef] = {}
+        self.formula: dict[int, z3.BoolRef] = {}
+        self.guard: dict[int, z3.BoolRef] = {}
+        self.body: dict[int, z3.BoolRef] = {}
+        for c in policy.conjuncts:
+            self.guard[c.order] = self.compile(c.guard)
+            self.body[c.order] = self.compile(c.body)
+            self.formula[c.order] = z3.Implies(self.guard[c.order], self.body[c.order])
+            self.indicator[c.order] = z3.Bool(f"clause!{c.order}", self.ctx)
+            self.solver.add(z3.Implies(self.indicator[c.order], self.formula[c.order]))
+        self.by_literal = {lit.get_id(): order for order, lit in self.indicator.items()}
+
+    # -- declarations and axioms ------------------------------------------------------------
+
+    def _declare(self, var: Variable) -> None:
+        t, name = var.type, var.name
+        if isinstance(t, BoolType):
+            self.vars[name] = z3.Bool(name, self.ctx)
+        elif isinstance(t, EnumType):
+            self.vars[name] = z3.Int(name, self.ctx)
+        elif isinstance(t, NumberType):
+            self.vars[name] = z3.Int(name, self.ctx) if t.integer else z3.Real(name, self.ctx)
+        else:
+            self.vars[name] = z3.Int(name, self.ctx)
+            if t.optional:
+                self.present[name] = z3.Bool(f"{name}!happened", self.ctx)
+
+    def happened(self, name: str) -> z3.BoolRef:
+        return self.present.get(name, z3.BoolVal(True, self.ctx))
+
+    def axioms(self) -> list[z3.BoolRef]:
+        """The background axioms: they hold in every case (design.md)."""
+        out = []
+        lo, hi = local_seconds(EARLIEST), local_seconds(LATEST)
+        for var in [*self.vocab.facts.values(), *self.vocab.outcomes.values()]:
+            x, t = self.vars[var.name], var.type
+            if isinstance(t, EnumType):
+                out.append(z3.And(x >= 0, x < len(t.values)))
+            elif isinstance(t, NumberType):
+                out.append(z3.And(x >= self._num(t.low), x <= self._num(t.high)))
+            elif isinstance(t, TimestampType):
+                out.append(z3.And(x >= lo, x < hi))
+        order = self.vars.get("order_placed_at")
+        if order is not None:
+            for ts in self.vocab.timestamps:
+                if ts.name != "order_placed_at":
+                    out.append(z3.Implies(self.happened(ts.name), self.vars[ts.name] >= order))
+        pairs = [("invoiced_at", "shipping_arranged_at"), ("shipping_arranged_at", "shipped_at"),
+                 ("invoiced_at", "shipped_at"), ("shipped_at", "delivered_at"),
+                 ("return_sent_at", "return_received_at")]
+        for earlier, later in pairs:
+            if earlier in self.vars and later in self.vars:
+                out.append(z3.Implies(z3.And(self.happened(earlier), self.happened(later)),
+                                      self.vars[earlier] <= self.vars[later]))
+        for needs, needed in (("delivered_at", "shipped_at"), ("return_received_at", "return_sent_at")):
+            if needs in self.present and needed in self.present:
+                out.append(z3.Implies(self.present[needs], self.present[needed]))
+        return out
+
+    def _num(self, value: Fraction) -> z3.ArithRef:
+        if value.denominator == 1:
+            return z3.IntVal(int(value), self.ctx)
+        return z3.RealVal(f"{value.numerator}/{value.denominator}", self.ctx)
+
+    # -- compiling expressions -------------------------------------------------------------
+
+    def compile(self, e: ir.Expr) -> z3.ExprRef:
+        if isinstance(e, ir.Var):
+            return self.vars[e.name]
+        if isinstance(e, ir.Const):
+            if isinstance(e.value, bool):
+                return z3.BoolVal(e.value, self.ctx)
+            if isinstance(e.value, Fraction):
+                return self._num(e.value)
+            raise TypeError("a bare enum value is compiled by its comparison")
+        if isinstance(e, ir.Not):
+            return z3.Not(self.compile(e.operand))
+        if isinstance(e, ir.And):
+            return z3.And(*[self.compile(x) for x in e.operands])
+        if isinstance(e, ir.Or):
+            return z3.Or(*[self.compile(x) for x in e.operands])
+        if isinstance(e, ir.Happened):
+            has = self.happened(e.timestamp.name)
+            return z3.Not(has) if e.negated else has
+        if isinstance(e, ir.In):
+            codes = e.operand.variable.type.values
+            x = self.vars[e.operand.name]
+            inside = z3.Or(*[x == codes.index(v) for v in e.values])
+            return z3.Not(inside) if e.negated else inside
+        if isinstance(e, ir.Discretion):
+            return z3.BoolVal(True, self.ctx)
+        if isinstance(e, ir.Cmp):
+            return self._guarded(e, self._compare(e))
+        if isinstance(e, ir.YearsWithin):
+            end = self._date(e.end.name)
+            bound = self._anniversary(e.start.name, e.years)
+            return self._guarded(e, _apply(e.op, end, bound))
+        if isinstance(e, (ir.Duration, ir.Sum)):
+            return self._arith(e)
+        raise TypeError(f"cannot compile {e!r}")
+
+    def _guarded(self, e: ir.Expr, atom: z3.BoolRef) -> z3.BoolRef:
+        """An atom that reads an event that has not happened is false."""
+        needs = sorted(ir.optional_timestamps(e))
+        if not needs:
+            return atom
+        return z3.And(*[self.present[n] for n in needs], atom)
+
+    def _compare(self, e: ir.Cmp) -> z3.BoolRef:
+        left, right = e.left, e.right
+        for enum_side, value_side in ((left, right), (right, left)):
+            if isinstance(value_side, ir.Const) and isinstance(value_side.value, str):
+                codes = enum_side.variable.type.values
+                return _apply(e.op, self.vars[enum_side.name], z3.IntVal(codes.index(value_side.value), self.ctx))
+        # hours(a, b) OP k compares whole seconds: exact and free of real arithmetic
+        if isinstance(left, ir.Duration) and left.unit == "hours" and isinstance(right, ir.Const):
+            seconds = Fraction(right.value) * 3600
+            if seconds.denominator == 1:
+                return _apply(e.op, self._elapsed(left), z3.IntVal(int(seconds), self.ctx))
+        if isinstance(right, ir.Duration) and right.unit == "hours" and isinstance(left, ir.Const):
+            seconds = Fraction(left.value) * 3600
+            if seconds.denominator == 1:
+                return _apply(e.op, z3.IntVal(int(seconds), self.ctx), self._elapsed(right))
+        return _apply(e.op, self.compile(left), self.compile(right))
+
+    def _elapsed(self, d: ir.Duration) -> z3.ArithRef:
+        return self.vars[d.end.name] - self.vars[d.start.name]
+
+    def _date(self, name: str) -> z3.ArithRef:
+        return self.vars[name] / DAY  # integer division: the day number of the local date
+
+    def _weekdays_before(self, day: z3.ArithRef) -> z3.ArithRef:
+        since_monday = day - FIRST_MONDAY
+        weeks, rest = since_monday / 7, since_monday % 7
+        return 5 * weeks + z3.If(rest < 5, rest, z3.IntVal(5, self.ctx))
+
+    def _arith(self, e: ir.Expr) -> z3.ArithRef:
+        if isinstance(e, ir.Duration):
+            if e.unit == "hours":
+                return z3.ToReal(self._elapsed(e)) / 3600
+            if e.unit == "days":
+                return self._date(e.end.name) - self._date(e.start.name)
+            return self._weekdays_before(self._date(e.end.name) + 1) - self._weekdays_before(self._date(e.start.name) + 1)
+        if isinstance(e, ir.Sum):
+            a, b = self.compile(e.left), self.compile(e.right)
+            return a + b if e.op == "+" else a - b
+        return self.compile(e)
+
+    # -- calendar years ----------------------------------------------------------------------
+
+    @staticmethod
+    def _days_before_year(year: z3.ArithRef) -> z3.ArithRef:
+        """Days from 1970-01-01 to 1 January of `year` (Gregorian)."""
+        def leaps(y):
+            return y / 4 - y / 100 + y / 400
+        return 365 * (year - 1970) + leaps(year - 1) - 477  # 477 = leaps(1969)
+
+    def _leap(self, year: z3.ArithRef) -> z3.BoolRef:
+        return z3.And(year % 4 == 0, z3.Or(year % 100 != 0, year % 400 == 0))
+
+    def _year_of(self, name: str) -> tuple[z3.ArithRef, z3.ArithRef]:
+        """(year, day of year from 0) of the local date of timestamp `name`."""
+        if name not in self._years:
+            year = z3.Int(f"{name}!year", self.ctx)
+            day = self._date(name)
+            self.solver.add(self._days_before_year(year) <= day, day < self._days_before_year(year + 1))
+            self._years[name] = (year, day - self._days_before_year(year))
+        return self._years[name]
+
+    def _anniversary(self, name: str, years: int) -> z3.ArithRef:
+        year, day_of_year = self._year_of(name)
+        later = year + years
+        shift = z3.If(z3.And(day_of_year >= 59, self._leap(year), z3.Not(self._leap(later))), -1,
+                      z3.If(z3.And(day_of_year >= 59, z3.Not(self._leap(year)), self._leap(later)), 1, 0))
+        return self._days_before_year(later) + day_of_year + shift
+
+    # -- cases ------------------------------------------------------------------------------
+
+    def fact_constraints(self, facts: dict[str, FactValue]) -> list[z3.BoolRef]:
+        out = []
+        for name, value in facts.items():
+            var = self.vocab.facts[name]
+            x = self.vars[name]
+            if isinstance(var.type, TimestampType):
+                if value is None:
+                    out.append(z3.Not(self.present[name]))
+                else:
+                    if name in self.present:
+                        out.append(self.present[name])
+                    out.append(x == local_seconds(value))
+            elif isinstance(var.type, EnumType):
+                out.append(x == var.type.values.index(value))
+            elif isinstance(var.type, BoolType):
+                out.append(x == z3.BoolVal(value, self.ctx))
+            else:
+                out.append(x == self._num(value))
+        return out
+
+    def value_of(self, model: z3.ModelRef, name: str) -> Any:
+        var = self.vocab.lookup(name)
+        raw = model.eval(self.vars[name], model_completion=True)
+        t = var.type
+        if isinstance(t, BoolType):
+            return z3.is_true(raw)
+        if isinstance(t, EnumType):
+            return t.values[raw.as_long()]
+        if isinstance(t, NumberType):
+            return Fraction(raw.as_long()) if t.integer else Fraction(raw.numerator_as_long(), raw.denominator_as_long())
+        return raw.as_long()
+
+    def equals(self, name: str, value: Any) -> z3.BoolRef:
+        var = self.vocab.lookup(name)
+        x, t = self.vars[name], var.type
+        if isinstance(t, BoolType):
+            return x == z3.BoolVal(value, self.ctx)
+        if isinstance(t, EnumType):
+            return x == t.values.index(value)
+        return x == self._num(Fraction(value))
+
+    # -- solving ----------------------------------------------------------------------------
+
+    def check(self, assumptions: list[z3.BoolRef], want_model: bool = True) -> Answer:
+        result = self.solver.check(*assumptions)
+        if result == z3.sat:
+            return Answer("sat", self.solver.model() if want_model else None)
+        if result == z3.unsat:
+            return Answer("unsat", core=tuple(self.solver.unsat_core()))
+        raise SolverUnknown(self.solver.reason_unknown())
+
+    def core_orders(self, core) -> list[int]:
+        return sorted(self.by_literal[lit.get_id()] for lit in core if lit.get_id() in self.by_literal)
+
+
+def _apply(op: str, a, b):
+    return {"==": lambda: a == b, "!=": lambda: a != b, "<": lambda: a < b,
+            "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b}[op]()

@@ -1,0 +1,73 @@
+"""What proving a case yields: one verdict per outcome, and the clashes found.
+
+Shared by both back ends so that their answers compare field by field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Literal
+
+from . import ir
+
+Status = Literal["determined", "open", "clash", "unknown"]
+Value = bool | str | Fraction | None
+
+
+@dataclass(frozen=True)
+class OutcomeVerdict:
+    outcome: str
+    status: Status
+    value: Value = None
+    clauses: tuple[ir.Clause, ...] = ()  # the clauses that decide it (or clash on it)
+
+
+@dataclass(frozen=True)
+class CaseClash:
+    outcomes: tuple[str, ...]
+    conjuncts: tuple[ir.Conjunct, ...]  # a minimal unsatisfiable set, in policy order
+
+    @property
+    def clauses(self) -> tuple[ir.Clause, ...]:
+        return unique_clauses(self.conjuncts)
+
+
+@dataclass(frozen=True)
+class CaseProof:
+    case_id: str
+    documents: tuple[str, ...]
+    outcomes: dict[str, OutcomeVerdict]
+    clashes: tuple[CaseClash, ...]
+
+
+def unique_clauses(conjuncts) -> tuple[ir.Clause, ...]:
+    seen: dict[tuple[str, str], ir.Clause] = {}
+    for c in sorted(conjuncts, key=lambda c: c.order):
+        seen.setdefault(c.clause.key, c.clause)
+    return tuple(seen.values())
+
+
+def clash_outcomes(conjuncts) -> tuple[str, ...]:
+    """The outcomes a minimal clashing set fights over: those constrained by two or more
+    of its members, or, when each is constrained once, all of them."""
+    counts: dict[str, int] = {}
+    for c in conjuncts:
+        for o in c.constrains:
+            counts[o] = counts.get(o, 0) + 1
+    contested = sorted(o for o, n in counts.items() if n >= 2)
+    return tuple(contested or sorted(counts))
+
+
+def deletion_minimal(candidates, inconsistent) -> list:
+    """The minimal inconsistent subset found by deleting candidates in the order given.
+
+    `inconsistent(subset)` is the oracle. The result depends only on the order and
+    on the oracle's answers, so two oracles that agree give the same set.
+    """
+    kept = list(candidates)
+    for c in list(candidates):
+        trial = [x for x in kept if x is not c]
+        if inconsistent(trial):
+            kept = trial
+    return kept

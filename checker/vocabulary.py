@@ -1,0 +1,155 @@
+"""The shared vocabulary of facts and outcomes, validated from `vocabulary.yaml`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .errors import Location
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BoolSpec(_Strict):
+    type: Literal["bool"]
+    meaning: str
+    asked_by: tuple[str, ...] = ()
+
+
+class EnumSpec(_Strict):
+    type: Literal["enum"]
+    values: tuple[str, ...] = Field(min_length=2)
+    meaning: str
+    asked_by: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "EnumSpec":
+        if len(set(self.values)) != len(self.values):
+            raise ValueError("enum values must be distinct")
+        return self
+
+
+class NumberSpec(_Strict):
+    type: Literal["number"]
+    unit: str
+    range: tuple[float, float]
+    integer: bool = False
+    meaning: str
+    asked_by: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "NumberSpec":
+        if self.range[0] > self.range[1]:
+            raise ValueError("range must be [low, high] with low <= high")
+        return self
+
+
+class TimestampSpec(_Strict):
+    type: Literal["timestamp"]
+    optional: bool = False
+    meaning: str
+    asked_by: tuple[str, ...] = ()
+
+
+Spec = Union[BoolSpec, EnumSpec, NumberSpec, TimestampSpec]
+
+
+class VocabularyFile(_Strict):
+    facts: dict[str, Spec]
+    outcomes: dict[str, Spec]
+
+
+# ---- typed view used by the rest of the checker -------------------------------------
+
+
+@dataclass(frozen=True)
+class BoolType:
+    def __str__(self) -> str:
+        return "bool"
+
+
+@dataclass(frozen=True)
+class EnumType:
+    name: str  # the variable whose values these are
+    values: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return "one of " + ", ".join(self.values)
+
+
+@dataclass(frozen=True)
+class NumberType:
+    integer: bool = False
+    low: Fraction | None = None
+    high: Fraction | None = None
+    unit: str = ""
+
+    def __str__(self) -> str:
+        return "whole number" if self.integer else "number"
+
+
+@dataclass(frozen=True)
+class TimestampType:
+    optional: bool = False
+
+    def __str__(self) -> str:
+        return "timestamp"
+
+
+VarType = Union[BoolType, EnumType, NumberType, TimestampType]
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    kind: Literal["fact", "outcome"]
+    type: VarType
+    meaning: str
+    asked_by: tuple[str, ...] = ()
+    location: Location = field(default=Location("<vocabulary>"), compare=False)
+
+
+def _to_type(name: str, spec: Spec) -> VarType:
+    if isinstance(spec, BoolSpec):
+        return BoolType()
+    if isinstance(spec, EnumSpec):
+        return EnumType(name, spec.values)
+    if isinstance(spec, NumberSpec):
+        return NumberType(spec.integer, Fraction(str(spec.range[0])), Fraction(str(spec.range[1])), spec.unit)
+    return TimestampType(spec.optional)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Facts and outcomes by name, in file order (the order reports use)."""
+
+    facts: dict[str, Variable]
+    outcomes: dict[str, Variable]
+
+    @staticmethod
+    def from_file(data: VocabularyFile, locations: dict[tuple[str, str], Location]) -> "Vocabulary":
+        facts = {
+            n: Variable(n, "fact", _to_type(n, s), s.meaning, s.asked_by, locations.get(("facts", n), Location("<vocabulary>")))
+            for n, s in data.facts.items()
+        }
+        outcomes = {
+            n: Variable(n, "outcome", _to_type(n, s), s.meaning, s.asked_by, locations.get(("outcomes", n), Location("<vocabulary>")))
+            for n, s in data.outcomes.items()
+        }
+        return Vocabulary(facts, outcomes)
+
+    def lookup(self, name: str) -> Variable | None:
+        return self.facts.get(name) or self.outcomes.get(name)
+
+    def enum_values(self) -> set[str]:
+        return {v for var in (*self.facts.values(), *self.outcomes.values())
+                if isinstance(var.type, EnumType) for v in var.type.values}
+
+    @property
+    def timestamps(self) -> list[Variable]:
+        return [v for v in self.facts.values() if isinstance(v.type, TimestampType)]

@@ -1,0 +1,62 @@
+"""The encodings of a repository, loaded once, and the policies made from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .cases import Case
+from .errors import InputError, Problem
+from .load import Document, load_documents
+from .policy import Policy
+from .prove import Prover
+from .verdict import CaseProof
+from .vocabulary import Vocabulary
+
+
+@dataclass
+class Workspace:
+    vocabulary: Vocabulary
+    documents: dict[str, Document]
+    timeout_ms: int | None = None
+    _provers: dict[tuple[str, ...], Prover] = field(default_factory=dict)
+
+    @staticmethod
+    def load(paths: list[Path], timeout_ms: int | None = None) -> "Workspace":
+        vocab, docs = load_documents(paths)
+        return Workspace(vocab, {d.name: d for d in docs}, timeout_ms)
+
+    def policy(self, names: tuple[str, ...]) -> Policy:
+        return Policy(self.vocabulary, tuple(self.documents[n] for n in names))
+
+    def prover(self, names: tuple[str, ...]) -> Prover:
+        if names not in self._provers:
+            self._provers[names] = Prover(self.policy(names), self.timeout_ms)
+        return self._provers[names]
+
+    def documents_for(self, case: Case, override: list[str] | None) -> tuple[str, ...]:
+        names = tuple(override) if override else case.documents
+        if not names:
+            raise InputError([Problem(case.location, f"case {case.id!r} names no documents (give \"documents\" or --documents)")])
+        unknown = [n for n in names if n not in self.documents]
+        if unknown:
+            known = ", ".join(sorted(self.documents))
+            raise InputError([Problem(case.location, f"case {case.id!r}: unknown document {unknown[0]!r} (known: {known})")])
+        return names
+
+    def prove(self, case: Case, documents: tuple[str, ...]) -> CaseProof:
+        return self.prover(documents).prove(case)
+
+
+def expectation_results(case: Case, proof: CaseProof) -> dict[str, dict[str, Any]]:
+    """For each expected outcome: what was expected and whether the proof agrees."""
+    results = {}
+    for name, expected in case.expect.items():
+        verdict = proof.outcomes[name]
+        if expected == "clash":
+            ok = verdict.status == "clash"
+        else:
+            ok = verdict.status == "determined" and verdict.value == expected
+        results[name] = {"expected": expected, "ok": ok}
+    return results
