@@ -129,8 +129,8 @@ def build_case(spec: CaseSpec, vocabulary: Vocabulary, location: Location) -> Ca
         if var is None:
             problems.append(f"expect: unknown outcome {name!r}")
             continue
-        if raw == "clash":
-            expect[name] = "clash"
+        if raw in ("clash", "open"):
+            expect[name] = raw
             continue
         try:
             expect[name] = _value(name, var.type, raw)

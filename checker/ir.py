@@ -144,16 +144,22 @@ def facts(e: Expr) -> set[str]:
 
 
 def optional_timestamps(e: Expr) -> set[str]:
-    """Optional timestamps an atom reads through its own operands.
+    """Optional timestamps an atom (a comparison or `years`) reads through its own
+    arithmetic operands.
 
-    Only the arithmetic under a comparison counts: in `refund_due == (t is none or ...)`
-    the timestamp belongs to the inner atoms, which guard themselves.
+    Boolean operands do not count: in `refund_due == (years(shipped_at, request_at) <= 1)`
+    the timestamp belongs to the inner atom, which guards itself.
     """
-    if isinstance(e, Var):
-        t = e.variable.type
-        return {e.name} if isinstance(t, TimestampType) and t.optional else set()
-    if isinstance(e, (Duration, Sum, Cmp, YearsWithin)):
-        return set().union(*(optional_timestamps(c) for c in children(e)))
+    def arithmetic(x: Expr) -> set[str]:
+        if isinstance(x, Var):
+            t = x.variable.type
+            return {x.name} if isinstance(t, TimestampType) and t.optional else set()
+        if isinstance(x, (Duration, Sum)):
+            return set().union(*(arithmetic(c) for c in children(x)))
+        return set()
+
+    if isinstance(e, (Cmp, YearsWithin)):
+        return set().union(*(arithmetic(c) for c in children(e)))
     return set()
 
 

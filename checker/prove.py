@@ -45,7 +45,8 @@ class Prover:
         smt = self.smt
         smt.solver.push()
         try:
-            smt.solver.add(*smt.fact_constraints(case.facts))
+            for literal in smt.fact_constraints(case.facts):
+                z3.Z3_solver_assert(smt.ctx.ref(), smt.solver.solver, literal.as_ast())
             return self._decide(case)
         except SolverUnknown:
             return CaseProof(case.id, self.policy.names,
@@ -81,10 +82,10 @@ class Prover:
                 verdicts[name] = OutcomeVerdict(name, "clash", None, clash.clauses)
                 continue
             mentioned = [o for o in self._mentioning[name] if o in active_set]
-            value = smt.value_of(model, name)
             if not mentioned and _has_choice(var.type):
                 verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
                 continue
+            value = smt.value_of(model, name)
             probe = smt.check(lits(active) + [z3.Not(smt.equals(name, value))], want_model=False)
             if probe.verdict == "sat":
                 verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))

@@ -55,7 +55,8 @@ class SmtPolicy:
             self.solver.set("timeout", timeout_ms)
         self.vars: dict[str, z3.ExprRef] = {}
         self.present: dict[str, z3.BoolRef] = {}
-        self._years: dict[str, tuple[z3.ArithRef, z3.ArithRef]] = {}
+        self._years: dict[str, tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]] = {}
+        self._defined: dict[str, z3.ArithRef] = {}
         for var in [*self.vocab.facts.values(), *self.vocab.outcomes.values()]:
             self._declare(var)
         self.solver.add(*self.axioms())
@@ -70,6 +71,7 @@ class SmtPolicy:
             self.indicator[c.order] = z3.Bool(f"clause!{c.order}", self.ctx)
             self.solver.add(z3.Implies(self.indicator[c.order], self.formula[c.order]))
         self.by_literal = {lit.get_id(): order for order, lit in self.indicator.items()}
+        self._fact_literals: dict[tuple[str, Any], z3.BoolRef] = {}
 
     # -- declarations and axioms ------------------------------------------------------------
 
@@ -187,13 +189,30 @@ class SmtPolicy:
     def _elapsed(self, d: ir.Duration) -> z3.ArithRef:
         return self.vars[d.end.name] - self.vars[d.start.name]
 
-    def _date(self, name: str) -> z3.ArithRef:
-        return self.vars[name] / DAY  # integer division: the day number of the local date
+    def _fresh(self, name: str, *constraints) -> z3.ArithRef:
+        """A definitional integer: fixed by linear constraints, cheaper for Z3 than div/mod."""
+        var = z3.Int(name, self.ctx)
+        self.solver.add(*[c(var) for c in constraints])
+        return var
 
-    def _weekdays_before(self, day: z3.ArithRef) -> z3.ArithRef:
-        since_monday = day - FIRST_MONDAY
-        weeks, rest = since_monday / 7, since_monday % 7
-        return 5 * weeks + z3.If(rest < 5, rest, z3.IntVal(5, self.ctx))
+    def _date(self, name: str) -> z3.ArithRef:
+        """The day number of the local date of timestamp `name`."""
+        key = f"{name}!day"
+        if key not in self._defined:
+            t = self.vars[name]
+            self._defined[key] = self._fresh(key, lambda d: DAY * d <= t, lambda d: t < DAY * d + DAY)
+        return self._defined[key]
+
+    def _weekdays_through(self, name: str) -> z3.ArithRef:
+        """Monday-to-Friday days from the first Monday of 1970 up to and including the date of `name`."""
+        key = f"{name}!weeks"
+        if key not in self._defined:
+            day = self._date(name)
+            week = z3.Int(key, self.ctx)
+            rest = z3.Int(f"{name}!weekday", self.ctx)  # 0 = Monday
+            self.solver.add(day - FIRST_MONDAY == 7 * week + rest, rest >= 0, rest < 7)
+            self._defined[key] = 5 * week + z3.If(rest < 5, rest + 1, z3.IntVal(5, self.ctx))
+        return self._defined[key]
 
     def _arith(self, e: ir.Expr) -> z3.ArithRef:
         if isinstance(e, ir.Duration):
@@ -201,61 +220,77 @@ class SmtPolicy:
                 return z3.ToReal(self._elapsed(e)) / 3600
             if e.unit == "days":
                 return self._date(e.end.name) - self._date(e.start.name)
-            return self._weekdays_before(self._date(e.end.name) + 1) - self._weekdays_before(self._date(e.start.name) + 1)
+            return self._weekdays_through(e.end.name) - self._weekdays_through(e.start.name)
         if isinstance(e, ir.Sum):
             a, b = self.compile(e.left), self.compile(e.right)
             return a + b if e.op == "+" else a - b
         return self.compile(e)
 
     # -- calendar years ----------------------------------------------------------------------
+    # Valid for the years 1970 to 2199: a year is leap when divisible by 4, except 2100.
 
-    @staticmethod
-    def _days_before_year(year: z3.ArithRef) -> z3.ArithRef:
-        """Days from 1970-01-01 to 1 January of `year` (Gregorian)."""
-        def leaps(y):
-            return y / 4 - y / 100 + y / 400
-        return 365 * (year - 1970) + leaps(year - 1) - 477  # 477 = leaps(1969)
+    def _year_start(self, year: z3.ArithRef, key: str) -> tuple[z3.ArithRef, z3.BoolRef]:
+        """(days from 1970-01-01 to 1 January of `year`, whether `year` is leap)."""
+        quads = z3.Int(f"{key}!quads", self.ctx)  # (year - 1969) div 4
+        self.solver.add(4 * quads <= year - 1969, year - 1969 < 4 * quads + 4)
+        after_2100 = z3.If(year > 2100, z3.IntVal(1, self.ctx), z3.IntVal(0, self.ctx))
+        leap = z3.And(year - 1969 == 4 * quads + 3, year != 2100)
+        return 365 * (year - 1970) + quads - after_2100, leap
 
-    def _leap(self, year: z3.ArithRef) -> z3.BoolRef:
-        return z3.And(year % 4 == 0, z3.Or(year % 100 != 0, year % 400 == 0))
-
-    def _year_of(self, name: str) -> tuple[z3.ArithRef, z3.ArithRef]:
-        """(year, day of year from 0) of the local date of timestamp `name`."""
-        if name not in self._years:
-            year = z3.Int(f"{name}!year", self.ctx)
+    def _year_of(self, name: str) -> tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]:
+        """(year, day of year from 0, leap) of the local date of timestamp `name`."""
+        key = f"{name}!year"
+        if key not in self._years:
+            year = z3.Int(key, self.ctx)
             day = self._date(name)
-            self.solver.add(self._days_before_year(year) <= day, day < self._days_before_year(year + 1))
-            self._years[name] = (year, day - self._days_before_year(year))
-        return self._years[name]
+            first, leap = self._year_start(year, key)
+            self.solver.add(first <= day, day < first + 365 + z3.If(leap, z3.IntVal(1, self.ctx), z3.IntVal(0, self.ctx)))
+            self._years[key] = (year, day - first, leap)
+        return self._years[key]
 
     def _anniversary(self, name: str, years: int) -> z3.ArithRef:
-        year, day_of_year = self._year_of(name)
-        later = year + years
-        shift = z3.If(z3.And(day_of_year >= 59, self._leap(year), z3.Not(self._leap(later))), -1,
-                      z3.If(z3.And(day_of_year >= 59, z3.Not(self._leap(year)), self._leap(later)), 1, 0))
-        return self._days_before_year(later) + day_of_year + shift
+        """The day number of the `years`-th anniversary of the date of `name`
+        (29 February falls on 28 February in a common year)."""
+        year, day_of_year, leap = self._year_of(name)
+        later_first, later_leap = self._year_start(year + years, f"{name}!plus{years}")
+        shift = z3.If(z3.And(day_of_year >= 59, leap, z3.Not(later_leap)), -1,
+                      z3.If(z3.And(day_of_year >= 59, z3.Not(leap), later_leap), 1, 0))
+        return later_first + day_of_year + shift
 
     # -- cases ------------------------------------------------------------------------------
 
     def fact_constraints(self, facts: dict[str, FactValue]) -> list[z3.BoolRef]:
         out = []
         for name, value in facts.items():
-            var = self.vocab.facts[name]
-            x = self.vars[name]
-            if isinstance(var.type, TimestampType):
-                if value is None:
-                    out.append(z3.Not(self.present[name]))
-                else:
-                    if name in self.present:
-                        out.append(self.present[name])
-                    out.append(x == local_seconds(value))
-            elif isinstance(var.type, EnumType):
-                out.append(x == var.type.values.index(value))
-            elif isinstance(var.type, BoolType):
-                out.append(x == z3.BoolVal(value, self.ctx))
-            else:
-                out.append(x == self._num(value))
+            key = (name, value if not isinstance(value, datetime) else local_seconds(value))
+            literal = self._fact_literals.get(key)
+            if literal is None:
+                literal = self._fact_literal(name, value)
+                if not isinstance(value, (datetime, Fraction)):
+                    self._fact_literals[key] = literal  # bool, enum and absent: few values, reused
+            out.append(literal)
         return out
+
+    def _fact_literal(self, name: str, value: FactValue) -> z3.BoolRef:
+        var = self.vocab.facts[name]
+        x = self.vars[name]
+        if isinstance(var.type, TimestampType):
+            if value is None:
+                return z3.Not(self.present[name])
+            at = self._numeral(local_seconds(value), x)
+            return z3.And(self.present[name], at) if name in self.present else at
+        if isinstance(var.type, EnumType):
+            return x == var.type.values.index(value)
+        if isinstance(var.type, BoolType):
+            return x if value else z3.Not(x)
+        return self._numeral(value, x)
+
+    def _numeral(self, value, x: z3.ArithRef) -> z3.BoolRef:
+        """`x == value`, built through the C API (this is on the per-case hot path)."""
+        text = str(value) if not isinstance(value, Fraction) else f"{value.numerator}/{value.denominator}"
+        ref = self.ctx.ref()
+        number = z3.Z3_mk_numeral(ref, text, x.sort().ast)
+        return z3.BoolRef(z3.Z3_mk_eq(ref, x.as_ast(), number), self.ctx)
 
     def value_of(self, model: z3.ModelRef, name: str) -> Any:
         var = self.vocab.lookup(name)
@@ -281,10 +316,12 @@ class SmtPolicy:
     # -- solving ----------------------------------------------------------------------------
 
     def check(self, assumptions: list[z3.BoolRef], want_model: bool = True) -> Answer:
-        result = self.solver.check(*assumptions)
-        if result == z3.sat:
+        # The C API directly: z3py's check() re-casts every assumption on every call.
+        array = (z3.Ast * len(assumptions))(*[a.as_ast() for a in assumptions])
+        result = z3.Z3_solver_check_assumptions(self.ctx.ref(), self.solver.solver, len(assumptions), array)
+        if result == z3.Z3_L_TRUE:
             return Answer("sat", self.solver.model() if want_model else None)
-        if result == z3.unsat:
+        if result == z3.Z3_L_FALSE:
             return Answer("unsat", core=tuple(self.solver.unsat_core()))
         raise SolverUnknown(self.solver.reason_unknown())
 

@@ -54,8 +54,8 @@ def expectation_results(case: Case, proof: CaseProof) -> dict[str, dict[str, Any
     results = {}
     for name, expected in case.expect.items():
         verdict = proof.outcomes[name]
-        if expected == "clash":
-            ok = verdict.status == "clash"
+        if expected in ("clash", "open"):
+            ok = verdict.status == expected
         else:
             ok = verdict.status == "determined" and verdict.value == expected
         results[name] = {"expected": expected, "ok": ok}

@@ -43,7 +43,7 @@ def render_case(proof: CaseProof, expectations: dict[str, dict[str, Any]], vocab
     for name, e in expectations.items():
         verdict = "holds" if e["ok"] else "FAILS"
         expected = e["expected"]
-        lines.append(f"  Expected {name} = {json_value(expected) if expected != 'clash' else 'clash'}: {verdict}")
+        lines.append(f"  Expected {name} = {json_value(expected)}: {verdict}")
     return "\n".join(lines)
 
 

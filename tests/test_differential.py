@@ -1,0 +1,60 @@
+"""The solver path and the plain evaluator decide every outcome alike.
+
+Cases are drawn over the whole vocabulary, clustered on the boundaries the
+policies use. CI runs at least 2,000 cases per run (profile "ci").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from checker.cases import Case
+from checker.casegen import DrawChooser, generate_facts
+from checker.errors import Location
+from checker.evaluate import decide
+from checker.workspace import Workspace
+
+from .conftest import ENCODINGS
+from .fixtures import cancellation
+
+SEED_WORKSPACE = Workspace.load([ENCODINGS]) if any(ENCODINGS.glob("*/encoding.yaml")) else None
+
+
+def _compare(workspace: Workspace, names: tuple[str, ...], facts) -> None:
+    case = Case("generated", names, facts, {}, Location("<generated>"))
+    solver = workspace.prove(case, names)
+    plain = decide(workspace.policy(names), case.id, facts)
+    for name in workspace.vocabulary.outcomes:
+        s, p = solver.outcomes[name], plain.outcomes[name]
+        assert (s.status, s.value) == (p.status, p.value), f"{name}: solver {s.status} {s.value!r}, evaluator {p.status} {p.value!r}"
+    as_sets = lambda proof: [(c.outcomes, tuple(x.order for x in c.conjuncts)) for c in proof.clashes]  # noqa: E731
+    assert as_sets(solver) == as_sets(plain)
+
+
+@pytest.fixture(scope="module")
+def fixture_workspace(tmp_path_factory) -> Workspace:
+    from .conftest import Encodings
+    enc = Encodings(tmp_path_factory.mktemp("enc"))
+    enc.document("shop", cancellation.SOURCE, cancellation.ENCODING)
+    return Workspace.load([enc.root])
+
+
+@settings(max_examples=500)
+@given(data=st.data())
+def test_fixture_policy_agrees(fixture_workspace: Workspace, data) -> None:
+    facts = generate_facts(fixture_workspace.vocabulary, DrawChooser(data.draw, st))
+    _compare(fixture_workspace, ("shop",), facts)
+
+
+@pytest.mark.skipif(SEED_WORKSPACE is None, reason="no seed encodings")
+@settings(max_examples=2000)
+@given(data=st.data())
+def test_seed_documents_agree(data) -> None:
+    workspace = SEED_WORKSPACE
+    names = data.draw(st.sampled_from([(n,) for n in sorted(workspace.documents)] + [tuple(sorted(workspace.documents))]))
+    facts = generate_facts(workspace.vocabulary, DrawChooser(data.draw, st))
+    _compare(workspace, names, facts)
