@@ -29,7 +29,7 @@ class Encodings:
 
     def document(self, name: str, source: str, encoding: str) -> Path:
         folder = self.root / name
-        folder.mkdir()
+        folder.mkdir(exist_ok=True)  # a test may write several versions in turn
         (folder / "source.txt").write_text(textwrap.dedent(source), encoding="utf-8")
         (folder / "encoding.yaml").write_text(textwrap.dedent(encoding), encoding="utf-8")
         return folder
