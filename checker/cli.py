@@ -18,10 +18,13 @@ EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
 def _prove(args: argparse.Namespace) -> int:
     from .cases import read_cases
     from .render import prove_json, prove_text
-    from .workspace import Workspace, expectation_results
+    from .workspace import Workspace, expectation_results, vocabulary_for
 
-    workspace = Workspace.load([Path(args.encodings)], args.timeout_ms)
-    cases = read_cases(Path(args.cases), workspace.vocabulary)
+    roots = [Path(args.encodings)]
+    vocabulary = vocabulary_for(roots)
+    cases = read_cases(Path(args.cases), vocabulary)
+    needed = set(args.documents or ()) | {d for case in cases for d in case.documents}
+    workspace = Workspace.load(roots, args.timeout_ms, only=needed, vocabulary=vocabulary)  # parse only what the cases use
     plan = [(case, workspace.documents_for(case, args.documents)) for case in cases]
     items = []
     for case, documents in plan:
@@ -36,6 +39,23 @@ def _prove(args: argparse.Namespace) -> int:
     return EXIT_FAIL if any(not x["ok"] for _, e in items for x in e.values()) else EXIT_OK
 
 
+def _coverage(args: argparse.Namespace) -> int:
+    from .coverage import coverage
+    from .load import load_documents
+
+    _, documents = load_documents([Path(p) for p in args.paths])
+    print("| document | sentences | clauses encoded | sentences skipped | uncovered |")
+    print("|---|---:|---:|---:|---:|")
+    missing = []
+    for doc in documents:
+        c = coverage(doc)
+        print(f"| {c.document} | {c.sentences} | {c.clauses} | {c.skipped} | {len(c.uncovered)} |")
+        missing += [f"{doc.source.path}:{s.line}: neither encoded nor skipped: {s.text[:80]!r}" for s in c.uncovered]
+    for line in missing:
+        print(line, file=sys.stderr)
+    return EXIT_FAIL if missing else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="clausecheck", description="Find and prove clashes in seller policies with an SMT solver.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -47,6 +67,10 @@ def parser() -> argparse.ArgumentParser:
     prove.add_argument("--format", choices=("text", "json"), default="text")
     prove.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
     prove.set_defaults(run=_prove)
+
+    cover = sub.add_parser("coverage", help="count sentences, clauses and skipped sentences; list uncovered sentences")
+    cover.add_argument("paths", nargs="*", default=["encodings"])
+    cover.set_defaults(run=_coverage)
     return top
 
 

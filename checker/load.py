@@ -7,10 +7,10 @@ names its file, line and column. Nothing past this module sees YAML or raw dicts
 from __future__ import annotations
 
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -83,7 +83,7 @@ def validate(model: type[BaseModel], path: Path, root: Any) -> Any:
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            where = ".".join(str(p) for p in err["loc"])
+            where = ".".join(str(p) for p in err["loc"]) or "the file"
             problems.append(Problem(position(path, root, loc), f"{where}: {err['msg']}"))
         raise InputError(problems) from None
 
@@ -273,7 +273,7 @@ def load_document(folder: Path, vocab: Vocabulary) -> Document:
             location=where, source_lines=tuple(lines),
         ))
 
-    graph = nx.DiGraph()
+    graph: dict[str, set[str]] = {}
     for i, spec in enumerate(data.clauses):
         for j, target in enumerate(spec.overrides):
             if target not in ids:
@@ -281,12 +281,12 @@ def load_document(folder: Path, vocab: Vocabulary) -> Document:
             elif target == spec.id:
                 problems.append(Problem(position(path, root, ("clauses", i, "overrides", j)), f"clause {spec.id} cannot override itself"))
             else:
-                graph.add_edge(spec.id, target)
+                graph.setdefault(spec.id, set()).add(target)
     try:
-        cycle = nx.find_cycle(graph)
-        problems.append(Problem(ids[cycle[0][0]], "overrides form a cycle: " + " -> ".join([e[0] for e in cycle] + [cycle[0][0]])))
-    except nx.NetworkXNoCycle:
-        pass
+        TopologicalSorter(graph).prepare()
+    except CycleError as exc:
+        cycle = exc.args[1]
+        problems.append(Problem(ids[cycle[0]], "overrides form a cycle: " + " -> ".join(reversed(cycle))))
 
     skipped = []
     for i, s in enumerate(data.skipped):
@@ -337,14 +337,18 @@ def document_folders(path: Path) -> list[Path]:
     raise fail(Location(str(path)), "no such file or folder")
 
 
-def load_documents(paths: list[Path]) -> tuple[Vocabulary, list[Document]]:
-    """Load every document under `paths` with the vocabulary found above the first one."""
+def load_documents(paths: list[Path], only: set[str] | None = None,
+                   vocabulary: Vocabulary | None = None) -> tuple[Vocabulary, list[Document]]:
+    """Load every document under `paths` (or only the folders named in `only`) with the
+    vocabulary found above the first one."""
     folders: list[Path] = []
     for p in paths:
         for f in document_folders(p):
             if f.resolve() not in {x.resolve() for x in folders}:
                 folders.append(f)
-    vocab = load_vocabulary(find_vocabulary(folders[0].parent.resolve()))
+    vocab = vocabulary or load_vocabulary(find_vocabulary(folders[0].parent.resolve()))
+    if only is not None:
+        folders = [f for f in folders if f.name in only]
     documents, problems = [], []
     for folder in folders:
         try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .cases import Case
 from .errors import InputError, Problem
-from .load import Document, load_documents
+from .load import Document, document_folders, load_documents, load_vocabulary, find_vocabulary
 from .policy import Policy
 from .prove import Prover
 from .verdict import CaseProof
@@ -21,11 +21,17 @@ class Workspace:
     documents: dict[str, Document]
     timeout_ms: int | None = None
     _provers: dict[tuple[str, ...], Prover] = field(default_factory=dict)
+    available: set[str] = field(default_factory=set)
 
     @staticmethod
-    def load(paths: list[Path], timeout_ms: int | None = None) -> "Workspace":
-        vocab, docs = load_documents(paths)
-        return Workspace(vocab, {d.name: d for d in docs}, timeout_ms)
+    def load(paths: list[Path], timeout_ms: int | None = None, only: set[str] | None = None,
+             vocabulary: Vocabulary | None = None) -> "Workspace":
+        """Load the documents under `paths`; with `only`, parse just those (the others
+        stay known by name, so that a case naming them still gets a clear error)."""
+        vocab, docs = load_documents(paths, only, vocabulary)
+        workspace = Workspace(vocab, {d.name: d for d in docs}, timeout_ms)
+        workspace.available = {f.name for p in paths for f in document_folders(p)}
+        return workspace
 
     def policy(self, names: tuple[str, ...]) -> Policy:
         return Policy(self.vocabulary, tuple(self.documents[n] for n in names))
@@ -41,7 +47,7 @@ class Workspace:
             raise InputError([Problem(case.location, f"case {case.id!r} names no documents (give \"documents\" or --documents)")])
         unknown = [n for n in names if n not in self.documents]
         if unknown:
-            known = ", ".join(sorted(self.documents))
+            known = ", ".join(sorted(self.available | set(self.documents)))
             raise InputError([Problem(case.location, f"case {case.id!r}: unknown document {unknown[0]!r} (known: {known})")])
         return names
 
@@ -60,3 +66,8 @@ def expectation_results(case: Case, proof: CaseProof) -> dict[str, dict[str, Any
             ok = verdict.status == "determined" and verdict.value == expected
         results[name] = {"expected": expected, "ok": ok}
     return results
+
+
+def vocabulary_for(paths: list[Path]) -> Vocabulary:
+    """The vocabulary that governs the documents under `paths` (without parsing them)."""
+    return load_vocabulary(find_vocabulary(document_folders(paths[0])[0].parent.resolve()))
