@@ -44,9 +44,6 @@ class Case:
     expect: dict[str, bool | str | Fraction]
     location: Location = field(compare=False)
 
-    def is_complete(self, vocabulary: Vocabulary) -> bool:
-        return all(name in self.facts for name in vocabulary.facts)
-
 
 def parse_timestamp(value: Any) -> datetime:
     if not isinstance(value, str):

@@ -305,8 +305,3 @@ def decide(policy: Policy, case_id: str, facts: dict[str, FactValue]) -> CasePro
         else:
             verdicts[name] = OutcomeVerdict(name, "open")
     return CaseProof(case_id, policy.names, verdicts, tuple(clashes))
-
-
-def holds(e: ir.Expr, facts: dict[str, FactValue], outcomes: dict[str, Any]) -> bool:
-    """Whether a condition holds for complete facts and outcome values (witness replay)."""
-    return bool(evaluate(e, facts, outcomes))

@@ -30,10 +30,6 @@ def local_seconds(moment: datetime) -> int:
     return int(naive.timestamp())
 
 
-def from_local_seconds(seconds: int, zone) -> datetime:
-    return datetime.fromtimestamp(seconds, tz=timezone.utc).replace(tzinfo=zone)
-
-
 class SolverUnknown(Exception):
     """Z3 answered unknown (a time limit or an undecidable corner)."""
 
