@@ -18,10 +18,11 @@ EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
 def _prove(args: argparse.Namespace) -> int:
     from .cases import read_cases
     from .render import prove_json, prove_text
-    from .workspace import Workspace, expectation_results, vocabulary_for
+    from .load import governing_vocabulary
+    from .workspace import Workspace, expectation_results
 
     roots = [Path(args.encodings)]
-    vocabulary = vocabulary_for(roots)
+    vocabulary = governing_vocabulary(roots)
     cases = read_cases(Path(args.cases), vocabulary)
     needed = set(args.documents or ()) | {d for case in cases for d in case.documents}
     workspace = Workspace.load(roots, args.timeout_ms, only=needed, vocabulary=vocabulary)  # parse only what the cases use

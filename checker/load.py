@@ -337,6 +337,11 @@ def document_folders(path: Path) -> list[Path]:
     raise fail(Location(str(path)), "no such file or folder")
 
 
+def governing_vocabulary(paths: list[Path]) -> Vocabulary:
+    """The vocabulary found above the first document under `paths` (no document is parsed)."""
+    return load_vocabulary(find_vocabulary(document_folders(paths[0])[0].parent.resolve()))
+
+
 def load_documents(paths: list[Path], only: set[str] | None = None,
                    vocabulary: Vocabulary | None = None) -> tuple[Vocabulary, list[Document]]:
     """Load every document under `paths` (or only the folders named in `only`) with the
@@ -346,7 +351,7 @@ def load_documents(paths: list[Path], only: set[str] | None = None,
         for f in document_folders(p):
             if f.resolve() not in {x.resolve() for x in folders}:
                 folders.append(f)
-    vocab = vocabulary or load_vocabulary(find_vocabulary(folders[0].parent.resolve()))
+    vocab = vocabulary or governing_vocabulary(folders[:1])
     if only is not None:
         folders = [f for f in folders if f.name in only]
     documents, problems = [], []

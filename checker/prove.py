@@ -86,12 +86,12 @@ class Prover:
                 verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
                 continue
             value = smt.value_of(model, name)
-            probe = smt.check(lits(active) + [z3.Not(smt.equals(name, value))], want_model=False)
+            differs = z3.Not(smt.equals(name, value))
+            probe = smt.check(lits(active) + [differs], want_model=False)
             if probe.verdict == "sat":
                 verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
                 continue
             deciding = smt.core_orders(probe.core)
-            differs = z3.Not(smt.equals(name, value))
             if len(deciding) > 1:
                 deciding = deletion_minimal(
                     deciding, lambda s: smt.check(lits(s) + [differs], want_model=False).verdict == "unsat")

@@ -53,6 +53,7 @@ class SmtPolicy:
         self.present: dict[str, z3.BoolRef] = {}
         self._years: dict[str, tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]] = {}
         self._defined: dict[str, z3.ArithRef] = {}
+        self._year_starts: dict[str, tuple[z3.ArithRef, z3.BoolRef]] = {}
         for var in [*self.vocab.facts.values(), *self.vocab.outcomes.values()]:
             self._declare(var)
         self.solver.add(*self.axioms())
@@ -185,18 +186,14 @@ class SmtPolicy:
     def _elapsed(self, d: ir.Duration) -> z3.ArithRef:
         return self.vars[d.end.name] - self.vars[d.start.name]
 
-    def _fresh(self, name: str, *constraints) -> z3.ArithRef:
-        """A definitional integer: fixed by linear constraints, cheaper for Z3 than div/mod."""
-        var = z3.Int(name, self.ctx)
-        self.solver.add(*[c(var) for c in constraints])
-        return var
-
     def _date(self, name: str) -> z3.ArithRef:
         """The day number of the local date of timestamp `name`."""
+        # Definitional integers fixed by linear constraints: cheaper for Z3 than div/mod.
         key = f"{name}!day"
         if key not in self._defined:
-            t = self.vars[name]
-            self._defined[key] = self._fresh(key, lambda d: DAY * d <= t, lambda d: t < DAY * d + DAY)
+            t, day = self.vars[name], z3.Int(key, self.ctx)
+            self.solver.add(DAY * day <= t, t < DAY * day + DAY)
+            self._defined[key] = day
         return self._defined[key]
 
     def _weekdays_through(self, name: str) -> z3.ArithRef:
@@ -227,11 +224,13 @@ class SmtPolicy:
 
     def _year_start(self, year: z3.ArithRef, key: str) -> tuple[z3.ArithRef, z3.BoolRef]:
         """(days from 1970-01-01 to 1 January of `year`, whether `year` is leap)."""
-        quads = z3.Int(f"{key}!quads", self.ctx)  # (year - 1969) div 4
-        self.solver.add(4 * quads <= year - 1969, year - 1969 < 4 * quads + 4)
-        after_2100 = z3.If(year > 2100, z3.IntVal(1, self.ctx), z3.IntVal(0, self.ctx))
-        leap = z3.And(year - 1969 == 4 * quads + 3, year != 2100)
-        return 365 * (year - 1970) + quads - after_2100, leap
+        if key not in self._year_starts:
+            quads = z3.Int(f"{key}!quads", self.ctx)  # (year - 1969) div 4
+            self.solver.add(4 * quads <= year - 1969, year - 1969 < 4 * quads + 4)
+            after_2100 = z3.If(year > 2100, z3.IntVal(1, self.ctx), z3.IntVal(0, self.ctx))
+            leap = z3.And(year - 1969 == 4 * quads + 3, year != 2100)
+            self._year_starts[key] = (365 * (year - 1970) + quads - after_2100, leap)
+        return self._year_starts[key]
 
     def _year_of(self, name: str) -> tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]:
         """(year, day of year from 0, leap) of the local date of timestamp `name`."""

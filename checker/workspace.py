@@ -8,7 +8,7 @@ from typing import Any
 
 from .cases import Case
 from .errors import InputError, Problem
-from .load import Document, document_folders, load_documents, load_vocabulary, find_vocabulary
+from .load import Document, document_folders, load_documents
 from .policy import Policy
 from .prove import Prover
 from .verdict import CaseProof
@@ -66,8 +66,3 @@ def expectation_results(case: Case, proof: CaseProof) -> dict[str, dict[str, Any
             ok = verdict.status == "determined" and verdict.value == expected
         results[name] = {"expected": expected, "ok": ok}
     return results
-
-
-def vocabulary_for(paths: list[Path]) -> Vocabulary:
-    """The vocabulary that governs the documents under `paths` (without parsing them)."""
-    return load_vocabulary(find_vocabulary(document_folders(paths[0])[0].parent.resolve()))
