@@ -57,6 +57,56 @@ def _coverage(args: argparse.Namespace) -> int:
     return EXIT_FAIL if missing else EXIT_OK
 
 
+def _encodings_root(paths: list[Path]) -> Path:
+    """The folder that holds the vocabulary (and `sets/`) for the documents under `paths`."""
+    from .load import document_folders, find_vocabulary
+
+    return find_vocabulary(document_folders(paths[0])[0].parent.resolve()).parent
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .analyse import Options, analyse
+    from .render import check_json, check_text
+    from .sets import load_set
+    from .workspace import Workspace
+
+    paths = [Path(p) for p in args.paths]
+    workspace = Workspace.load(paths, args.timeout_ms)
+    options = Options(timeout_ms=args.timeout_ms)
+    analyses = []
+    if args.set:
+        root = _encodings_root(paths)
+        for name in args.set:
+            policy_set = load_set(root, name, workspace.vocabulary, set(workspace.documents))
+            options = Options(timeout_ms=args.timeout_ms, ranks=policy_set.ranks)
+            properties = policy_set.properties + tuple(p for d in policy_set.documents for p in workspace.documents[d].properties)
+            analyses.append(analyse(workspace.policy(policy_set.documents), name, options, properties))
+    else:
+        for name in sorted(workspace.documents):
+            analyses.append(analyse(workspace.policy((name,)), name, options, workspace.documents[name].properties))
+    render = check_json.render if args.format == "json" else check_text.render
+    sys.stdout.write(render(analyses, workspace.vocabulary))
+    findings = [f for a in analyses for f in a.findings]
+    if any(f.kind == "unknown" for f in findings):
+        return EXIT_UNDECIDED
+    return EXIT_FAIL if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from .compare import compare
+    from .render import compare_text
+    from .workspace import Workspace
+
+    workspace = Workspace.load([Path(args.encodings)], args.timeout_ms, only={args.first, args.second})
+    for name in (args.first, args.second):
+        if name not in workspace.documents:
+            from .errors import Location, fail
+            raise fail(Location(args.encodings), f"unknown document {name!r} (known: {', '.join(sorted(workspace.available))})")
+    matrix = compare(workspace.vocabulary, workspace.documents[args.first], workspace.documents[args.second], args.timeout_ms)
+    sys.stdout.write(compare_text.render(matrix, workspace.vocabulary, args.format))
+    return EXIT_UNDECIDED if matrix.unknown else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="clausecheck", description="Find and prove clashes in seller policies with an SMT solver.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -68,6 +118,21 @@ def parser() -> argparse.ArgumentParser:
     prove.add_argument("--format", choices=("text", "json"), default="text")
     prove.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
     prove.set_defaults(run=_prove)
+
+    check = sub.add_parser("check", help="find clashes, gaps, dead, redundant and duplicate clauses, ambiguities")
+    check.add_argument("paths", nargs="*", default=["encodings"], help="documents or folders of documents (default: encodings)")
+    check.add_argument("--set", action="append", metavar="NAME", help="analyse the policy set encodings/sets/NAME.yaml (repeatable)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
+    check.set_defaults(run=_check)
+
+    comp = sub.add_parser("compare", help="the cases two documents decide differently, as a matrix")
+    comp.add_argument("first")
+    comp.add_argument("second")
+    comp.add_argument("--encodings", default="encodings")
+    comp.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    comp.add_argument("--timeout-ms", type=int, default=10000)
+    comp.set_defaults(run=_compare)
 
     cover = sub.add_parser("coverage", help="count sentences, clauses and skipped sentences; list uncovered sentences")
     cover.add_argument("paths", nargs="*", default=["encodings"])

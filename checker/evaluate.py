@@ -270,6 +270,34 @@ class _Decider:
         return result
 
 
+def consistent(vocabulary: Vocabulary, conjuncts, facts: dict[str, FactValue]) -> bool:
+    """Whether the conjuncts can all hold for these facts (the facts must cover every
+    fact they read)."""
+    decider = _Decider(vocabulary, list(conjuncts), facts)
+    return decider.consistent([c.order for c in conjuncts if not c.is_discretion])
+
+
+def values_of(vocabulary: Vocabulary, conjuncts, facts: dict[str, FactValue], outcome: str) -> list | None:
+    """The values `outcome` can take under the conjuncts for these facts (at most two
+    listed for a number), or None when the conjuncts clash."""
+    decider = _Decider(vocabulary, list(conjuncts), facts)
+    active = [c.order for c in conjuncts if not c.is_discretion and c.order in decider.residuals]
+    if not decider.consistent(active):
+        return None
+    values = decider.possible_values(active)
+    if outcome in values:
+        return values[outcome]
+    var_type = vocabulary.outcomes[outcome].type
+    return _domain(var_type)[:2] if not isinstance(var_type, NumberType) else NumberSet(var_type.low, var_type.high, var_type.integer).members(2)
+
+
+def holds_in(conjunct: ir.Conjunct, facts: dict[str, FactValue], outcomes: dict[str, Any]) -> bool:
+    """Whether one conjunct holds for concrete facts and outcomes."""
+    if not evaluate(conjunct.guard, facts, outcomes):
+        return True
+    return conjunct.is_discretion or bool(evaluate(conjunct.body, facts, outcomes))
+
+
 def _domain_size(var_type) -> int:
     if isinstance(var_type, NumberType):
         if var_type.integer:
@@ -280,19 +308,25 @@ def _domain_size(var_type) -> int:
 
 def decide(policy: Policy, case_id: str, facts: dict[str, FactValue]) -> CaseProof:
     """Decide every outcome of the vocabulary for complete `facts` (plain Python)."""
-    vocab = policy.vocabulary
-    conjuncts = [c for c in policy.conjuncts if not c.is_discretion]
-    decider = _Decider(vocab, list(policy.conjuncts), facts)
+    return decide_conjuncts(policy.vocabulary, policy.conjuncts, facts, case_id, policy.names)
+
+
+def decide_conjuncts(vocab: Vocabulary, all_conjuncts, facts: dict[str, FactValue],
+                     case_id: str = "", names: tuple[str, ...] = ()) -> CaseProof:
+    """`decide` for any list of conjuncts (a part of a policy, or another reading of it)."""
+    conjuncts = [c for c in all_conjuncts if not c.is_discretion]
+    by_order = {c.order: c for c in all_conjuncts}
+    decider = _Decider(vocab, list(all_conjuncts), facts)
     active = [c.order for c in conjuncts if c.order in decider.residuals]
     clashes: list[CaseClash] = []
     clashed: set[str] = set()
     while not decider.consistent(active):
         core = deletion_minimal(active, lambda subset: not decider.consistent(subset))
-        members = tuple(policy.conjuncts[o] for o in core)
+        members = tuple(by_order[o] for o in core)
         fought = clash_outcomes(members)
         clashes.append(CaseClash(fought, members))
         clashed.update(fought)
-        active = [o for o in active if not (policy.conjuncts[o].constrains & set(fought))]
+        active = [o for o in active if not (by_order[o].constrains & set(fought))]
     values = decider.possible_values(active)
     verdicts: dict[str, OutcomeVerdict] = {}
     for name, var in vocab.outcomes.items():
@@ -304,4 +338,4 @@ def decide(policy: Policy, case_id: str, facts: dict[str, FactValue]) -> CasePro
             verdicts[name] = OutcomeVerdict(name, "determined", var.type.low)
         else:
             verdicts[name] = OutcomeVerdict(name, "open")
-    return CaseProof(case_id, policy.names, verdicts, tuple(clashes))
+    return CaseProof(case_id, names, verdicts, tuple(clashes))

@@ -244,3 +244,35 @@ def is_bool(var_type) -> bool:
 
 def is_enum(var_type) -> bool:
     return isinstance(var_type, EnumType)
+
+
+def atoms(e: Expr) -> list[Expr]:
+    """The atomic conditions over facts in `e`, first occurrence first: the terms a
+    region of cases is described in. An optional event read by an atom comes first
+    as its own `Happened` atom."""
+    found: list[Expr] = []
+
+    def visit(x: Expr) -> None:
+        if isinstance(x, Not):
+            visit(x.operand)
+        elif isinstance(x, (And, Or)):
+            for op in x.operands:
+                visit(op)
+        elif isinstance(x, Const) or outcomes(x):
+            return
+        else:
+            for name in sorted(optional_timestamps(x)):
+                event = Happened(Var(_variable_of(x, name)), False)
+                if event not in found:
+                    found.append(event)
+            if isinstance(x, Happened):
+                x = Happened(x.timestamp, False)
+            if x not in found:
+                found.append(x)
+
+    visit(e)
+    return found
+
+
+def _variable_of(e: Expr, name: str) -> Variable:
+    return next(n.variable for n in walk(e) if isinstance(n, Var) and n.name == name)

@@ -300,16 +300,20 @@ def load_document(folder: Path, vocab: Vocabulary) -> Document:
     properties = []
     for i, p in enumerate(data.properties):
         try:
-            when = _parse(vocab, path, root, ("properties", i, "when"), p.when, consequence=False)
-            holds = _parse(vocab, path, root, ("properties", i, "holds"), p.holds, consequence=False)
+            properties.append(parse_property(vocab, path, root, i, p, data.document))
         except InputError as exc:
             problems.extend(exc.problems)
-            continue
-        properties.append(Property(data.document, p.id, p.statement, when, holds, position(path, root, ("properties", i))))
 
     if problems:
         raise InputError(problems)
     return Document(data.document, data.title, folder, path, source, tuple(clauses), tuple(skipped), tuple(properties))
+
+
+def parse_property(vocab: Vocabulary, path: Path, root: Any, index: int, spec: PropertySpec, owner: str) -> Property:
+    """Entry `index` of the `properties` list of a YAML file (an encoding or a policy set)."""
+    when = _parse(vocab, path, root, ("properties", index, "when"), spec.when, consequence=False)
+    holds = _parse(vocab, path, root, ("properties", index, "holds"), spec.holds, consequence=False)
+    return Property(owner, spec.id, spec.statement, when, holds, position(path, root, ("properties", index)))
 
 
 # ---- discovery -----------------------------------------------------------------------

@@ -10,8 +10,10 @@ from .load import Document
 from .vocabulary import Vocabulary
 
 
-def effective_guard(clause: ir.Clause, document: Document) -> ir.Expr:
+def effective_guard(clause: ir.Clause, document: Document, with_exceptions: bool = True) -> ir.Expr:
     """`when` of the clause, less the cases taken by the clauses that override it."""
+    if not with_exceptions:
+        return clause.when
     exceptions = [c.when for c in document.clauses if clause.id in c.overrides]
     if not exceptions:
         return clause.when
@@ -22,13 +24,14 @@ def effective_guard(clause: ir.Clause, document: Document) -> ir.Expr:
 class Policy:
     vocabulary: Vocabulary
     documents: tuple[Document, ...]
+    with_exceptions: bool = True  # False: every clause under its own `when` (to see what exceptions resolve)
     conjuncts: tuple[ir.Conjunct, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         conjuncts = []
         for doc in self.documents:
             for clause in doc.clauses:
-                guard = effective_guard(clause, doc)
+                guard = effective_guard(clause, doc, self.with_exceptions)
                 for index, body in enumerate(ir.conjuncts_of(clause.then)):
                     conjuncts.append(ir.Conjunct(clause, index, guard, body, len(conjuncts)))
         object.__setattr__(self, "conjuncts", tuple(conjuncts))
@@ -44,4 +47,7 @@ class Policy:
     def select(self, names: list[str] | tuple[str, ...]) -> "Policy":
         """The policy made of the named documents only, in the order given."""
         by_name = {d.name: d for d in self.documents}
-        return Policy(self.vocabulary, tuple(by_name[n] for n in names))
+        return Policy(self.vocabulary, tuple(by_name[n] for n in names), self.with_exceptions)
+
+    def without_exceptions(self) -> "Policy":
+        return Policy(self.vocabulary, self.documents, with_exceptions=False)

@@ -42,8 +42,11 @@ class Answer:
 
 
 class SmtPolicy:
-    def __init__(self, policy: Policy, timeout_ms: int | None = None):
+    def __init__(self, policy: Policy, timeout_ms: int | None = None,
+                 conjuncts: tuple[ir.Conjunct, ...] | None = None):
+        """`conjuncts`: a part of the policy to compile (default: all of it)."""
         self.policy = policy
+        self.timeout_ms = timeout_ms
         self.vocab = policy.vocabulary
         self.ctx = z3.Context()
         self.solver = z3.Solver(ctx=self.ctx)
@@ -61,7 +64,8 @@ class SmtPolicy:
         self.formula: dict[int, z3.BoolRef] = {}
         self.guard: dict[int, z3.BoolRef] = {}
         self.body: dict[int, z3.BoolRef] = {}
-        for c in policy.conjuncts:
+        self.conjuncts = policy.conjuncts if conjuncts is None else conjuncts
+        for c in self.conjuncts:
             self.guard[c.order] = self.compile(c.guard)
             self.body[c.order] = self.compile(c.body)
             self.formula[c.order] = z3.Implies(self.guard[c.order], self.body[c.order])
@@ -85,6 +89,16 @@ class SmtPolicy:
             if t.optional:
                 self.present[name] = z3.Bool(f"{name}!happened", self.ctx)
 
+    def in_domain(self, name: str, x: z3.ExprRef | None = None) -> z3.BoolRef:
+        """The range of outcome or fact `name` (applied to `x`, a copy, when given)."""
+        t = self.vocab.lookup(name).type
+        x = self.vars[name] if x is None else x
+        if isinstance(t, EnumType):
+            return z3.And(x >= 0, x < len(t.values))
+        if isinstance(t, NumberType):
+            return z3.And(x >= self._num(t.low), x <= self._num(t.high))
+        return z3.BoolVal(True, self.ctx)
+
     def happened(self, name: str) -> z3.BoolRef:
         return self.present.get(name, z3.BoolVal(True, self.ctx))
 
@@ -93,13 +107,11 @@ class SmtPolicy:
         out = []
         lo, hi = local_seconds(EARLIEST), local_seconds(LATEST)
         for var in [*self.vocab.facts.values(), *self.vocab.outcomes.values()]:
-            x, t = self.vars[var.name], var.type
-            if isinstance(t, EnumType):
-                out.append(z3.And(x >= 0, x < len(t.values)))
-            elif isinstance(t, NumberType):
-                out.append(z3.And(x >= self._num(t.low), x <= self._num(t.high)))
-            elif isinstance(t, TimestampType):
+            x = self.vars[var.name]
+            if isinstance(var.type, TimestampType):
                 out.append(z3.And(x >= lo, x < hi))
+            elif not isinstance(var.type, BoolType):
+                out.append(self.in_domain(var.name))
         order = self.vars.get("order_placed_at")
         if order is not None:
             for ts in self.vocab.timestamps:
@@ -319,6 +331,30 @@ class SmtPolicy:
         if result == z3.Z3_L_FALSE:
             return Answer("unsat", core=tuple(self.solver.unsat_core()))
         raise SolverUnknown(self.solver.reason_unknown())
+
+    def fact_values(self, model: z3.ModelRef, names) -> dict[str, FactValue]:
+        """The facts `names` as a model gives them: timestamps as aware datetimes (UTC),
+        None for an optional event that has not happened."""
+        out: dict[str, FactValue] = {}
+        for name in names:
+            t = self.vocab.facts[name].type
+            if isinstance(t, TimestampType):
+                if name in self.present and not z3.is_true(model.eval(self.present[name], model_completion=True)):
+                    out[name] = None
+                else:
+                    seconds = model.eval(self.vars[name], model_completion=True).as_long()
+                    out[name] = datetime.fromtimestamp(seconds, tz=timezone.utc)
+            else:
+                out[name] = self.value_of(model, name)
+        return out
+
+    def outcome_copies(self, suffix: str) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
+        """(outcome, fresh copy) pairs: to state two readings of the outcomes at once."""
+        pairs = []
+        for name, var in self.vocab.outcomes.items():
+            x = self.vars[name]
+            pairs.append((x, z3.Const(f"{name}@{suffix}", x.sort())))
+        return pairs
 
     def core_orders(self, core) -> list[int]:
         return sorted(self.by_literal[lit.get_id()] for lit in core if lit.get_id() in self.by_literal)

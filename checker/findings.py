@@ -1,0 +1,75 @@
+"""What an analysis reports: findings with their clauses, witness and region.
+
+A finding's fingerprint is built from its kind, rule and the normalised quotes of
+its clauses (not their ids or lines), so it survives renumbering and unrelated
+edits: the CI gate compares findings by it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from . import ir
+from .cases import FactValue
+from .sourcetext import normalise
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
+
+# The order findings are listed in: what needs action first.
+KIND_ORDER = ("unknown", "clash", "property", "dead", "gap", "duplicate", "redundant", "ambiguity", "override")
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    rule: str
+    severity: Severity
+    message: str
+    clauses: tuple[ir.Clause, ...] = ()
+    witness: dict[str, FactValue] | None = None
+    region: tuple[tuple[ir.Expr, bool], ...] = ()
+    outcomes: tuple[str, ...] = ()
+    documents: tuple[str, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def fingerprint(self) -> str:
+        quotes = sorted(f"{c.document}\x1f{normalise(c.quote)}" for c in self.clauses)
+        extra = [f"{k}={v}" for k, v in sorted(self.detail.items()) if k in ("outcome", "property", "term")]
+        text = "\x1e".join([self.kind, self.rule, *self.outcomes, *quotes, *extra])
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    @property
+    def sort_key(self) -> tuple:
+        return (KIND_ORDER.index(self.kind), self.documents,
+                tuple((c.document, c.location.line) for c in self.clauses), self.outcomes, self.message)
+
+
+@dataclass(frozen=True)
+class PropertyResult:
+    document: str
+    id: str
+    statement: str
+    status: Literal["holds", "refuted", "unknown"]
+    finding: Finding | None = None
+
+
+@dataclass
+class Analysis:
+    """The findings for one policy (a document, or a set of documents)."""
+
+    name: str
+    documents: tuple[str, ...]
+    findings: list[Finding] = field(default_factory=list)
+    properties: list[PropertyResult] = field(default_factory=list)
+    solver_calls: int = 0
+    groups: int = 0
+
+    def sort(self) -> None:
+        self.findings.sort(key=lambda f: f.sort_key)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)

@@ -1,0 +1,199 @@
+"""Findings in plain English: the region a finding holds over, and its witness told
+as a story. The reader is a lawyer, so names become words and times become
+distances from the order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+from .. import ir
+from ..findings import Finding
+from ..timecalc import hours
+from ..vocabulary import BoolType, EnumType, TimestampType, Vocabulary
+from .values import spoken
+
+_FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_UNITS = {"hours": "hours", "days": "calendar days", "working_days": "working days"}
+
+
+def event(name: str) -> str:
+    """`order_placed_at` -> "order placed"."""
+    return name.removesuffix("_at").replace("_", " ")
+
+
+def term(e: ir.Expr) -> str:
+    if isinstance(e, ir.Duration):
+        return f"{_UNITS[e.unit]} from {event(e.start.name)} to {event(e.end.name)}"
+    if isinstance(e, ir.Var):
+        return e.name.replace("_", " ")
+    if isinstance(e, ir.Const):
+        return _number(e.value) if isinstance(e.value, Fraction) else str(e.value)
+    if isinstance(e, ir.Sum):
+        return f"{term(e.left)} {e.op} {term(e.right)}"
+    return show(e)
+
+
+def show(e: ir.Expr) -> str:
+    """Any expression, in the encoding language."""
+    if isinstance(e, ir.Not):
+        return f"not ({show(e.operand)})"
+    if isinstance(e, (ir.And, ir.Or)):
+        word = " and " if isinstance(e, ir.And) else " or "
+        return "(" + word.join(show(x) for x in e.operands) + ")"
+    if isinstance(e, ir.Cmp):
+        return f"{term(e.left)} {e.op} {term(e.right)}"
+    if isinstance(e, ir.In):
+        return f"{e.operand.name} {'not in' if e.negated else 'in'} [{', '.join(e.values)}]"
+    if isinstance(e, ir.Happened):
+        return f"{e.timestamp.name} is {'none' if e.negated else 'not none'}"
+    if isinstance(e, ir.YearsWithin):
+        return f"years({e.start.name}, {e.end.name}) {e.op} {e.years}"
+    return term(e)
+
+
+def _number(value: Fraction) -> str:
+    return str(int(value)) if value.denominator == 1 else f"{float(value):g}"
+
+
+class _Bounds:
+    def __init__(self) -> None:
+        self.low: tuple[Fraction, bool] | None = None  # (value, strict)
+        self.high: tuple[Fraction, bool] | None = None
+        self.equal: Fraction | None = None
+        self.unequal: list[Fraction] = []
+
+    def add(self, op: str, value: Fraction) -> None:
+        if op == "==":
+            self.equal = value
+        elif op == "!=":
+            self.unequal.append(value)
+        elif op in (">", ">="):
+            candidate = (value, op == ">")
+            if self.low is None or (value, op == ">") > self.low:
+                self.low = candidate
+        else:
+            candidate = (value, op == "<")
+            if self.high is None or (value, not (op == "<")) < (self.high[0], not self.high[1]):
+                self.high = candidate
+
+    def words(self) -> str:
+        if self.equal is not None:
+            return f"exactly {_number(self.equal)}"
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'more than' if self.low[1] else 'at least'} {_number(self.low[0])}")
+        if self.high is not None:
+            parts.append(f"{'less than' if self.high[1] else 'at most'} {_number(self.high[0])}")
+        parts += [f"not {_number(v)}" for v in self.unequal]
+        return " and ".join(parts)
+
+
+def region_words(region, vocabulary: Vocabulary) -> list[str]:
+    """The literals of a region as phrases, with the bounds on one quantity merged."""
+    bounds: dict[str, _Bounds] = {}
+    sets: dict[str, set[str]] = {}
+    order: list[tuple[str, str]] = []
+    phrases: dict[str, str] = {}
+    for atom, truth in region:
+        if isinstance(atom, ir.Cmp):
+            left, right, op = atom.left, atom.right, atom.op
+            if isinstance(left, ir.Const) and not isinstance(right, ir.Const):
+                left, right, op = right, left, _MIRROR[op]
+            if isinstance(right, ir.Const) and isinstance(right.value, Fraction):
+                key = term(left)
+                bounds.setdefault(key, _Bounds()).add(op if truth else _FLIP[op], right.value)
+                if ("bounds", key) not in order:
+                    order.append(("bounds", key))
+                continue
+            if isinstance(right, ir.Const) and isinstance(right.value, str) and isinstance(left, ir.Var):
+                atom, truth = ir.In(left, (right.value,), op == "!="), truth
+        if isinstance(atom, ir.In):
+            name = atom.operand.name
+            values = set(atom.operand.variable.type.values)
+            inside = set(atom.values) if truth != atom.negated else values - set(atom.values)
+            sets[name] = sets.get(name, values) & inside
+            if ("set", name) not in order:
+                order.append(("set", name))
+            continue
+        key = show(atom)
+        if isinstance(atom, ir.Happened):
+            phrases[key] = f"{event(atom.timestamp.name)}: {'yes' if truth != atom.negated else 'not yet'}"
+        elif isinstance(atom, ir.Var) and isinstance(atom.variable.type, BoolType):
+            meaning = atom.variable.meaning
+            phrases[key] = meaning if truth else f"not so that {meaning}"
+        else:
+            phrases[key] = key if truth else f"not ({key})"
+        order.append(("phrase", key))
+    out = []
+    for kind, key in order:
+        if kind == "bounds":
+            out.append(f"{key}: {bounds[key].words()}")
+        elif kind == "set":
+            var = vocabulary.facts[key]
+            allowed = [v for v in var.type.values if v in sets[key]]
+            left_out = [v for v in var.type.values if v not in sets[key]]
+            if len(left_out) < len(allowed) and left_out:
+                out.append(f"{key.replace('_', ' ')}: anything but {' or '.join(v.replace('_', ' ') for v in left_out)}")
+            else:
+                out.append(f"{key.replace('_', ' ')}: {' or '.join(v.replace('_', ' ') for v in allowed) or 'none'}")
+        else:
+            out.append(phrases[key])
+    return out
+
+
+def witness_words(facts: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
+    """Each fact of a witness as a phrase; times as distances from the order."""
+    order = facts.get("order_placed_at")
+    out = []
+    for name, value in facts.items():
+        var = vocabulary.facts[name]
+        if isinstance(var.type, TimestampType):
+            if value is None:
+                continue
+            if name == "order_placed_at" or not isinstance(order, datetime):
+                out.append(f"{event(name)}: {_when(value)}")
+            else:
+                out.append(f"{event(name)}: {_when(value)}, {_distance(order, value)} after the order")
+        elif isinstance(var.type, BoolType):
+            out.append(var.meaning if value else f"not so that {var.meaning}")
+        elif isinstance(var.type, EnumType):
+            out.append(f"{name.replace('_', ' ')}: {str(value).replace('_', ' ')}")
+        else:
+            out.append(f"{name.replace('_', ' ')}: {spoken(var, value)}")
+    return out
+
+
+def _when(moment: datetime) -> str:
+    return moment.strftime("%a %d %b %Y %H:%M")
+
+
+def _distance(start: datetime, end: datetime) -> str:
+    h = hours(start, end)
+    if h < 72:
+        return f"{_number(h)} hours"
+    days = (end.date() - start.date()).days
+    return f"{days} days"
+
+
+def narrative(finding: Finding, vocabulary: Vocabulary) -> str:
+    """The witness of a finding told in plain English ("" when it has none)."""
+    if finding.witness is None:
+        return ""
+    facts = "; ".join(witness_words(finding.witness, vocabulary))
+    story = f"Take this case: {facts}."
+    if finding.kind in ("clash", "override") and finding.clauses:
+        demands = "; ".join(f"{c.id} says {c.then_text}" + (f" (when {c.when_text})" if c.when_text not in ("", "true", "True") else "")
+                            for c in finding.clauses)
+        story += f" Here {demands}. These cannot all be true at once."
+    elif finding.kind == "gap":
+        story += f" No clause settles {', '.join(o.replace('_', ' ') for o in finding.outcomes)} for this case."
+    elif finding.kind == "property":
+        values = finding.detail.get("outcome_values", {})
+        said = ", ".join(f"{k.replace('_', ' ')} = {spoken(vocabulary.outcomes[k], v)}" for k, v in values.items())
+        story += f" The clauses allow {said}, which the property rules out."
+    elif finding.kind == "ambiguity":
+        story += f" {finding.message.split(': ', 1)[-1][0].upper()}{finding.message.split(': ', 1)[-1][1:]}."
+    return story

@@ -1,0 +1,231 @@
+"""The analysis questions put to Z3, for one group of interacting conjuncts.
+
+- minimal clashes: facts for which a set of conjuncts cannot all hold, found as an
+  exists-facts / for-all-outcomes query (Z3's quantifier engine does the search),
+  each shrunk to a minimal set at its witness facts and then blocked;
+- open outcomes: two readings of the outcomes, both consistent, that differ;
+- dead and implied conjuncts; property counterexamples;
+- widening a witness to a region: the literals of a cube of atoms that can be
+  dropped while the finding still holds everywhere inside.
+
+Every answer that states facts is re-checked by the plain evaluator (`certify`)
+before it is reported; a solver `unknown` raises `SolverUnknown`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import z3
+
+from . import ir
+from .cases import FactValue
+from .policy import Policy
+from .smt import SmtPolicy, SolverUnknown
+from .verdict import deletion_minimal
+
+__all__ = ["Found", "GroupSearch", "SolverUnknown"]
+
+
+@dataclass(frozen=True)
+class Found:
+    orders: tuple[int, ...]
+    facts: dict[str, FactValue]  # every fact of the vocabulary, as the model gives it
+    outcomes: dict[str, Any] = field(default_factory=dict)
+
+
+class GroupSearch:
+    """One incremental solver over a group of conjuncts (or a whole policy)."""
+
+    def __init__(self, policy: Policy, conjuncts: tuple[ir.Conjunct, ...], timeout_ms: int | None = None):
+        self.policy = policy
+        self.conjuncts = conjuncts
+        self.smt = SmtPolicy(policy, timeout_ms, conjuncts)
+        self.rules = [c.order for c in conjuncts if not c.is_discretion]
+        self.outcomes = sorted({o for c in conjuncts for o in c.constrains | c.reads})
+        self.calls = 0
+        self._answers: dict[tuple, tuple] = {}
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _check(self, assumptions: list[z3.BoolRef], want_model: bool = False):
+        self.calls += 1
+        return self.smt.check(assumptions, want_model)
+
+    def _unsat(self, assumptions: list[z3.BoolRef]) -> bool:
+        return self._ask(assumptions).verdict == "unsat"
+
+    def _ask(self, assumptions: list[z3.BoolRef]):
+        """Memoised: a question is put to the solver once (the solver's assertions do not
+        change between the calls that share this cache). The assumptions are kept with
+        the answer so that their ids cannot be reused by other terms."""
+        key = tuple(sorted(a.get_id() for a in assumptions))
+        if key not in self._answers:
+            self._answers[key] = (self._check(assumptions), list(assumptions))
+        return self._answers[key][0]
+
+    def _lits(self, orders: Iterable[int]) -> list[z3.BoolRef]:
+        return [self.smt.indicator[o] for o in orders]
+
+    def _fixing(self, model: z3.ModelRef) -> list[z3.BoolRef]:
+        """Literals that fix every fact to its value in `model`."""
+        smt, out = self.smt, []
+        for name in self.policy.vocabulary.facts:
+            x = smt.vars[name]
+            out.append(x == model.eval(x, model_completion=True))
+            if name in smt.present:
+                flag = smt.present[name]
+                out.append(flag if z3.is_true(model.eval(flag, model_completion=True)) else z3.Not(flag))
+        return out
+
+    def _facts(self, model: z3.ModelRef) -> dict[str, FactValue]:
+        return self.smt.fact_values(model, self.policy.vocabulary.facts)
+
+    def _outcome_domains(self, pairs=None) -> list[z3.BoolRef]:
+        smt = self.smt
+        if pairs is None:
+            return [smt.in_domain(o) for o in self.outcomes]
+        copy = dict((a.get_id(), b) for a, b in pairs)
+        return [smt.in_domain(o, copy[smt.vars[o].get_id()]) for o in self.outcomes]
+
+    def _quantified_solver(self) -> z3.Solver:
+        solver = z3.Solver(ctx=self.smt.ctx)
+        if self.smt.timeout_ms:
+            solver.set("timeout", self.smt.timeout_ms)
+        solver.add(self.smt.solver.assertions())  # axioms and calendar definitions
+        return solver
+
+    # -- clashes ----------------------------------------------------------------------------
+
+    def minimal_clashes(self) -> list[Found]:
+        """Every minimal set of conjuncts that some facts make jointly unsatisfiable."""
+        smt = self.smt
+        if not self.rules:
+            return []
+        select = {o: z3.Bool(f"select!{o}", smt.ctx) for o in self.rules}
+        chosen_hold = z3.And(*[z3.Implies(select[o], smt.formula[o]) for o in self.rules])
+        bound = [smt.vars[o] for o in self.outcomes]
+        solver = self._quantified_solver()
+        # exists facts, selection; for all outcomes in range: the selected conjuncts fail
+        solver.add(z3.ForAll(bound, z3.Implies(z3.And(*self._outcome_domains()), z3.Not(chosen_hold))))
+        found: list[Found] = []
+        while True:
+            self.calls += 1
+            result = solver.check()
+            if result == z3.unknown:
+                raise SolverUnknown(solver.reason_unknown())
+            if result == z3.unsat:
+                break
+            model = solver.model()
+            chosen = [o for o in self.rules if z3.is_true(model.eval(select[o], model_completion=True))]
+            fixed = self._fixing(model)
+            first = self._check(fixed + self._lits(chosen))
+            if first.verdict != "unsat":  # the quantified and the plain solver disagree
+                raise SolverUnknown("a clash found by the quantified search is not confirmed at its facts")
+            candidates = [o for o in chosen if o in set(smt.core_orders(first.core))]
+            core = deletion_minimal(candidates, lambda s: self._check(fixed + self._lits(s)).verdict == "unsat")
+            found.append(Found(tuple(core), self._facts(model)))
+            solver.add(z3.Not(z3.And(*[select[o] for o in core])))
+        # a set found at one witness may contain one found at another: keep the minimal
+        return [f for f in found if not any(set(g.orders) < set(f.orders) for g in found)]
+
+    # -- open outcomes ----------------------------------------------------------------------
+
+    def open_outcome(self, outcome: str, request_kinds: tuple[str, ...],
+                     avoid: list[list[tuple[ir.Expr, bool]]]) -> Found | None:
+        """Facts (a request of one of `request_kinds`, outside the `avoid` regions, no
+        discretion clause applying) under which two consistent readings of the policy
+        give `outcome` different values."""
+        smt = self.smt
+        pairs = smt.outcome_copies("other")
+        other = z3.substitute(z3.And(*[smt.formula[o] for o in self.rules]), *pairs)
+        copy = dict((a.get_id(), b) for a, b in pairs)
+        x = smt.vars[outcome]
+        smt.solver.push()
+        try:
+            smt.solver.add(other, *self._outcome_domains(pairs), x != copy[x.get_id()])
+            if "request" in smt.vars and request_kinds:
+                smt.solver.add(z3.Or(*[smt.equals("request", k) for k in request_kinds]))
+            for c in self.conjuncts:
+                if c.is_discretion and outcome in c.constrains:
+                    smt.solver.add(z3.Not(smt.guard[c.order]))
+            for region in avoid:
+                smt.solver.add(z3.Not(self.cube(region)))
+            answer = self._check(self._lits(self.rules), want_model=True)
+            if answer.verdict == "unsat":
+                return None
+            return Found((), self._facts(answer.model))
+        finally:
+            smt.solver.pop()
+
+    # -- single conjuncts -------------------------------------------------------------------
+
+    def guard_satisfiable(self, order: int) -> bool:
+        return not self._unsat_with([self.smt.guard[order]], [])
+
+    def implied_by(self, order: int, others: list[int]) -> list[int] | None:
+        """A minimal set of `others` that implies conjunct `order` wherever its guard is
+        consistent with them; None if they do not imply it (or never meet its guard)."""
+        smt = self.smt
+        guard, violated = smt.guard[order], z3.Not(smt.body[order])
+        if self._unsat_with([guard], others):
+            return None  # vacuous: the others never allow its guard
+        answer = self._ask([guard, violated] + self._lits(others))
+        if answer.verdict != "unsat":
+            return None
+        in_core = set(self.smt.core_orders(answer.core))
+        return deletion_minimal([o for o in others if o in in_core],
+                                lambda s: self._unsat_with([guard, violated], s))
+
+    def satisfiable(self, condition: ir.Expr) -> bool:
+        """Some facts, with some outcomes, make `condition` true (the clauses aside)."""
+        return not self._unsat([self.smt.compile(condition)])
+
+    def differs(self, atom: ir.Expr, other: ir.Expr, within: ir.Expr) -> Found | None:
+        """Facts inside `within` for which two readings of an atom disagree."""
+        smt = self.smt
+        question = [smt.compile(within), smt.compile(atom) != smt.compile(other)]
+        answer = self._check(question, want_model=True)
+        return None if answer.verdict == "unsat" else Found((), self._facts(answer.model))
+
+    def _unsat_with(self, formulas: list[z3.BoolRef], orders: list[int]) -> bool:
+        return self._unsat(formulas + self._lits(orders))
+
+    # -- properties ---------------------------------------------------------------------------
+
+    def counterexample(self, when: ir.Expr, holds: ir.Expr) -> Found | None:
+        """Facts and a consistent reading of the outcomes under which `when` holds and
+        `holds` does not."""
+        smt = self.smt
+        condition = z3.And(smt.compile(when), z3.Not(smt.compile(holds)))
+        answer = self._check(self._lits(self.rules) + [condition], want_model=True)
+        if answer.verdict == "unsat":
+            return None
+        model = answer.model
+        values = {o: smt.value_of(model, o) for o in self.policy.vocabulary.outcomes}
+        return Found((), self._facts(model), values)
+
+    # -- regions ------------------------------------------------------------------------------
+
+    def cube(self, literals: list[tuple[ir.Expr, bool]]) -> z3.BoolRef:
+        parts = [self.smt.compile(a) if truth else z3.Not(self.smt.compile(a)) for a, truth in literals]
+        return z3.And(*parts) if parts else z3.BoolVal(True, self.smt.ctx)
+
+    def widen(self, literals: list[tuple[ir.Expr, bool]], outside: list[z3.BoolRef]) -> list[tuple[ir.Expr, bool]]:
+        """The fewest literals (dropped greedily, in order) whose cube stays disjoint from
+        `outside` (a list of assumptions whose conjunction must be unsatisfiable inside)."""
+        compiled = {i: self.cube([lit]) for i, lit in enumerate(literals)}
+        kept = list(range(len(literals)))
+        for i in list(kept):
+            trial = [k for k in kept if k != i]
+            if self._unsat([compiled[k] for k in trial] + outside):
+                kept = trial
+        return [literals[k] for k in kept]
+
+    def applies(self, orders: Iterable[int]) -> z3.BoolRef:
+        """Some of the conjuncts `orders` applies (for a gap region: none may)."""
+        return z3.Or(*[self.smt.guard[o] for o in orders], z3.BoolVal(False, self.smt.ctx))
+
+    def indicators(self, orders: Iterable[int]) -> list[z3.BoolRef]:
+        return self._lits(orders)
