@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import ir
-from .certify import certify_clash, certify_counterexample, certify_open, witness_facts
+from .certify import CertificateError, certify_clash, certify_counterexample, certify_open, witness_facts
 from .components import outcome_groups
 from .evaluate import decide_conjuncts, evaluate
 from .findings import Analysis, Finding, PropertyResult
@@ -107,6 +107,7 @@ class _GroupAnalysis:
             facts = witness_facts(self.vocab, found.facts, members)
             certify_clash(self.vocab, members, facts)
             region = self._region(members, facts, self.search.indicators(found.orders), self.search)
+            facts = self._nicer(self.search, region, [], facts, lambda f: certify_clash(self.vocab, members, f), members)
             clauses = _clauses(members)
             documents = tuple(sorted({c.document for c in clauses}))
             outcomes = _fought(members)
@@ -142,6 +143,7 @@ class _GroupAnalysis:
                 facts = witness_facts(self.vocab, found.facts, members)
                 certify_clash(self.vocab, members, facts)
                 region = self._region(members, facts, raw_search.indicators(found.orders), raw_search)
+                facts = self._nicer(raw_search, region, [], facts, lambda f: certify_clash(self.vocab, members, f), members)
                 clauses, outcomes = _clauses(members), _fought(members)
                 names = "; ".join(f"{e.id} is an exception to {c.id}" for e, c in resolved)
                 shown.update((e.key, c.key) for e, c in resolved)
@@ -214,15 +216,21 @@ class _GroupAnalysis:
                 values = certify_open(self.vocab, self.group, facts, name)
                 atoms = _request_atom(self.vocab, var.asked_by) + _atoms(deciding + discretion)
                 literals = _literals(atoms, facts)
+                region: list[tuple[ir.Expr, bool]] = []
                 if not any(evaluate(c.guard, facts, {}) for c in deciding if not c.reads):
-                    literals = self.search.widen(literals, [self.search.applies(c.order for c in deciding)])
-                avoid.append(literals)
+                    # no deciding clause applies: widen to where none does (all open there)
+                    region = self.search.widen(literals, [self.search.applies(c.order for c in deciding)]) or []
+                avoid.append(region or literals)
+                shown = deciding + discretion
+                full = self._nicer(self.search, region or literals, [], facts,
+                                   lambda f: certify_open(self.vocab, self.group, f, name), self.group, {"request"})
+                facts = witness_facts(self.vocab, full, shown, {"request"} & set(self.vocab.facts))
                 clauses = _clauses(deciding)
                 self._add(Finding(
                     "gap", "gap.open-outcome", "warning",
                     f"{_words((name,))} is left open: for these cases no clause decides it "
                     f"(it could be {' or '.join(_show(v) for v in values)})",
-                    clauses, facts, tuple(literals), (name,), self.out.documents, detail={"outcome": name}))
+                    clauses, facts, tuple(region), (name,), self.out.documents, detail={"outcome": name}))
 
     # -- readings of time ---------------------------------------------------------------------
 
@@ -262,9 +270,22 @@ class _GroupAnalysis:
 
     # -- regions ------------------------------------------------------------------------------
 
+    def _nicer(self, search: GroupSearch, region, inside, facts, certify, conjuncts, extra=frozenset()):
+        """A witness from the same region that reads better (round times), if the
+        evaluator confirms it; otherwise the one found."""
+        candidate = search.nicest(list(region), inside)
+        if candidate is None:
+            return facts
+        candidate = witness_facts(self.vocab, candidate, conjuncts, set(extra) & set(self.vocab.facts))
+        try:
+            certify(candidate)
+        except CertificateError:
+            return facts
+        return candidate
+
     def _region(self, members, facts, inside, search: GroupSearch) -> tuple[tuple[ir.Expr, bool], ...]:
         literals = _literals(_atoms(members), facts)
-        return tuple(search.widen(literals, inside))
+        return tuple(search.widen(literals, inside) or ())
 
 
 # ---- whole-policy findings --------------------------------------------------------------
@@ -396,7 +417,7 @@ def _verdict(v) -> str:
 def _atoms(conjuncts) -> list[ir.Expr]:
     found: list[ir.Expr] = []
     for c in conjuncts:
-        for a in ir.atoms(c.guard):
+        for a in ir.atoms(c.guard) + ir.atoms(c.body):
             if a not in found:
                 found.append(a)
     return found

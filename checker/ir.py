@@ -258,7 +258,12 @@ def atoms(e: Expr) -> list[Expr]:
         elif isinstance(x, (And, Or)):
             for op in x.operands:
                 visit(op)
-        elif isinstance(x, Const) or outcomes(x):
+        elif isinstance(x, Cmp) and outcomes(x):
+            visit(x.left)  # `refund_due == (hours(...) <= 24)`: the inner atom counts
+            visit(x.right)
+        elif outcomes(x) or isinstance(x, (Const, Duration, Sum)):
+            return
+        elif isinstance(x, Var) and not is_bool(x.variable.type):
             return
         else:
             for name in sorted(optional_timestamps(x)):

@@ -15,17 +15,22 @@ before it is reported; a solver `unknown` raises `SolverUnknown`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any, Iterable
 
 import z3
 
 from . import ir
 from .cases import FactValue
+from .components import outcome_groups
 from .policy import Policy
-from .smt import SmtPolicy, SolverUnknown
+from .smt import SmtPolicy, SolverUnknown, local_seconds
 from .verdict import deletion_minimal
 
 __all__ = ["Found", "GroupSearch", "SolverUnknown"]
+
+# Witnesses start from a weekday morning so that they read like real orders.
+NICE_ORDER_TIME = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,11 @@ class GroupSearch:
         self.smt = SmtPolicy(policy, timeout_ms, conjuncts)
         self.rules = [c.order for c in conjuncts if not c.is_discretion]
         self.outcomes = sorted({o for c in conjuncts for o in c.constrains | c.reads})
+        # the facts a witness can need: those the group reads, every event, the request
+        vocab = policy.vocabulary
+        read = {n for c in conjuncts for n in ir.facts(c.guard) | ir.facts(c.body)}
+        self.fact_names = [n for n, v in vocab.facts.items()
+                           if n in read or n == "request" or v in vocab.timestamps]
         self.calls = 0
         self._answers: dict[tuple, tuple] = {}
 
@@ -79,8 +89,9 @@ class GroupSearch:
                 out.append(flag if z3.is_true(model.eval(flag, model_completion=True)) else z3.Not(flag))
         return out
 
-    def _facts(self, model: z3.ModelRef) -> dict[str, FactValue]:
-        return self.smt.fact_values(model, self.policy.vocabulary.facts)
+    def _facts(self, model: z3.ModelRef, extra: Iterable[str] = ()) -> dict[str, FactValue]:
+        names = self.fact_names + [n for n in extra if n not in self.fact_names]
+        return self.smt.fact_values(model, names)
 
     def _outcome_domains(self, pairs=None) -> list[z3.BoolRef]:
         smt = self.smt
@@ -195,6 +206,7 @@ class GroupSearch:
     # -- properties ---------------------------------------------------------------------------
 
     def counterexample(self, when: ir.Expr, holds: ir.Expr) -> Found | None:
+        # (the property's own facts are added to the witness)
         """Facts and a consistent reading of the outcomes under which `when` holds and
         `holds` does not."""
         smt = self.smt
@@ -204,7 +216,7 @@ class GroupSearch:
             return None
         model = answer.model
         values = {o: smt.value_of(model, o) for o in self.policy.vocabulary.outcomes}
-        return Found((), self._facts(model), values)
+        return Found((), self._facts(model, ir.facts(when) | ir.facts(holds)), values)
 
     # -- regions ------------------------------------------------------------------------------
 
@@ -212,16 +224,34 @@ class GroupSearch:
         parts = [self.smt.compile(a) if truth else z3.Not(self.smt.compile(a)) for a, truth in literals]
         return z3.And(*parts) if parts else z3.BoolVal(True, self.smt.ctx)
 
-    def widen(self, literals: list[tuple[ir.Expr, bool]], outside: list[z3.BoolRef]) -> list[tuple[ir.Expr, bool]]:
+    def widen(self, literals: list[tuple[ir.Expr, bool]], outside: list[z3.BoolRef]) -> list[tuple[ir.Expr, bool]] | None:
         """The fewest literals (dropped greedily, in order) whose cube stays disjoint from
-        `outside` (a list of assumptions whose conjunction must be unsatisfiable inside)."""
+        `outside` (assumptions whose conjunction must be unsatisfiable inside); None when
+        even the whole cube is not (the finding then hangs on more than these atoms)."""
         compiled = {i: self.cube([lit]) for i, lit in enumerate(literals)}
         kept = list(range(len(literals)))
+        if not self._unsat([compiled[k] for k in kept] + outside):
+            return None
         for i in list(kept):
             trial = [k for k in kept if k != i]
             if self._unsat([compiled[k] for k in trial] + outside):
                 kept = trial
         return [literals[k] for k in kept]
+
+    def nicest(self, region: list[tuple[ir.Expr, bool]], inside: list[z3.BoolRef] = ()) -> dict[str, FactValue] | None:
+        """Facts inside the region that read well: the order placed at a round time and
+        every event on the hour, if the region allows it."""
+        smt = self.smt
+        stamps = [smt.vars[t.name] for t in self.policy.vocabulary.timestamps]
+        on_the_hour = [x % 3600 == 0 for x in stamps]
+        order = smt.vars.get("order_placed_at")
+        base = [order == local_seconds(NICE_ORDER_TIME)] if order is not None else []
+        cube = [self.cube(region), *inside]
+        for extra in (base + on_the_hour, on_the_hour):
+            answer = self._check(cube + extra, want_model=True)
+            if answer.verdict == "sat":
+                return self._facts(answer.model)
+        return None
 
     def applies(self, orders: Iterable[int]) -> z3.BoolRef:
         """Some of the conjuncts `orders` applies (for a gap region: none may)."""
@@ -229,3 +259,81 @@ class GroupSearch:
 
     def indicators(self, orders: Iterable[int]) -> list[z3.BoolRef]:
         return self._lits(orders)
+
+
+class PairSearch:
+    """Two policies side by side over the same facts, each with its own copy of the
+    outcomes: where does one force a value the other does not?
+
+    Whether a policy forces an outcome depends only on the group of its conjuncts
+    linked to that outcome (`components`), so each question quantifies over that
+    group's outcomes alone."""
+
+    def __init__(self, first: Policy, second: Policy, timeout_ms: int | None = None):
+        combined = Policy(first.vocabulary, first.documents + second.documents)
+        self.policy = combined
+        self.search = GroupSearch(combined, combined.conjuncts, timeout_ms)
+        smt = self.smt = self.search.smt
+        split = len(first.conjuncts)
+        self.first = list(combined.conjuncts[:split])
+        self.second = list(combined.conjuncts[split:])
+        self.copies = smt.outcome_copies("second")
+        self._copy = {a.get_id(): b for a, b in self.copies}
+
+    def _group(self, conjuncts, outcome: str) -> list[ir.Conjunct]:
+        for group in outcome_groups(conjuncts):
+            if any(outcome in c.constrains | c.reads for c in group):
+                return [c for c in group if not c.is_discretion]
+        return []
+
+    def _holds(self, conjuncts, second: bool) -> z3.BoolRef:
+        phi = z3.And(*[self.smt.formula[c.order] for c in conjuncts], z3.BoolVal(True, self.smt.ctx))
+        return z3.substitute(phi, *self.copies) if second else phi
+
+    def _outcome(self, name: str, second: bool) -> z3.ExprRef:
+        x = self.smt.vars[name]
+        return self._copy[x.get_id()] if second else x
+
+    def _forced(self, conjuncts, outcome: str, second: bool, suffix: str) -> z3.BoolRef:
+        """Every reading of the group's outcomes that satisfies it gives `outcome` the
+        value it has in this reading."""
+        names = sorted({o for c in conjuncts for o in c.constrains | c.reads} | {outcome})
+        fresh = {n: z3.Const(f"{n}@{suffix}", self.smt.vars[n].sort()) for n in names}
+        renamed = z3.substitute(self._holds(conjuncts, second), *[(self._outcome(n, second), fresh[n]) for n in names])
+        domain = z3.And(*[self.smt.in_domain(n, fresh[n]) for n in names])
+        return z3.ForAll(list(fresh.values()),
+                         z3.Implies(z3.And(domain, renamed), fresh[outcome] == self._outcome(outcome, second)))
+
+    def decided_differently(self, outcome: str, first_value=None, second_value=None) -> Found | None:
+        """Facts under which the first policy forces `outcome` to one value and the second
+        to another (to the given values, when given)."""
+        smt = self.smt
+        groups = (self._group(self.first, outcome), self._group(self.second, outcome))
+        solver = self.search._quantified_solver()
+        for second, group, value in ((False, groups[0], first_value), (True, groups[1], second_value)):
+            names = sorted({o for c in group for o in c.constrains | c.reads} | {outcome})
+            solver.add(self._holds(group, second), *[smt.in_domain(n, self._outcome(n, second)) for n in names])
+            if value is not None:
+                solver.add(self._outcome(outcome, second) == self._value(outcome, value))
+            solver.add(self._forced(group, outcome, second, "all!second" if second else "all!first"))
+        solver.add(self._outcome(outcome, False) != self._outcome(outcome, True))
+        self.search.calls += 1
+        result = solver.check()
+        if result == z3.unknown:
+            raise SolverUnknown(solver.reason_unknown())
+        if result == z3.unsat:
+            return None
+        return Found((), self.search._facts(solver.model()))
+
+    def widen(self, literals, outcome: str, first_value, second_value):
+        """The region around a witness where both policies keep forcing those values."""
+        escapes = []
+        for second, conjuncts, value in ((False, self.first, first_value), (True, self.second, second_value)):
+            group = self._group(conjuncts, outcome)
+            names = sorted({o for c in group for o in c.constrains | c.reads} | {outcome})
+            escapes.append(z3.And(self._holds(group, second), *[self.smt.in_domain(n, self._outcome(n, second)) for n in names],
+                                  self._outcome(outcome, second) != self._value(outcome, value)))
+        return self.search.widen(literals, [z3.Or(*escapes)])
+
+    def _value(self, outcome: str, value) -> z3.ExprRef:
+        return self.smt.equals(outcome, value).arg(1)
