@@ -74,6 +74,7 @@ class Prover:
                 answer = smt.check(lits(active))
         model = answer.model
         active_set = set(active)
+        given = set(case.facts)
 
         verdicts: dict[str, OutcomeVerdict] = {}
         for name, var in self.policy.vocabulary.outcomes.items():
@@ -82,7 +83,7 @@ class Prover:
                 verdicts[name] = OutcomeVerdict(name, "clash", None, clash.clauses)
                 continue
             mentioned = [o for o in self._mentioning[name] if o in active_set]
-            if not mentioned and _has_choice(var.type):
+            if _has_choice(var.type) and (not mentioned or self._unconstrained(name, active_set, given, model)):
                 verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
                 continue
             value = smt.value_of(model, name)
@@ -98,6 +99,21 @@ class Prover:
             verdicts[name] = OutcomeVerdict(name, "determined", value,
                                             unique_clauses(conjuncts[o] for o in deciding))
         return CaseProof(case.id, self.policy.names, verdicts, tuple(clashes))
+
+    def _unconstrained(self, outcome: str, active: set[int], given: set[str], model) -> bool:
+        """No active conjunct that mentions `outcome` can apply: each has a guard over given
+        facts only, false in the model (so false in every model: the facts are fixed).
+        A conjunct that reads it in its guard is never of that kind, so an outcome that
+        another could force through a chain is still probed."""
+        for o in self._mentioning[outcome]:
+            if o not in active:
+                continue
+            reads = self._fact_only.get(o)
+            if reads is None or not reads <= given:
+                return False
+            if not z3.is_false(model.eval(self.smt.guard[o], model_completion=True)):
+                return False
+        return True
 
     def _drop_vacuous(self, orders: list[int], case: Case) -> list[int]:
         """Leave out conjuncts whose guard reads only given facts and is false for them.
