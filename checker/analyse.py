@@ -25,6 +25,7 @@ from .search import Found, GroupSearch, SolverUnknown
 from .sourcetext import normalise
 
 MAX_GAP_REGIONS = 3  # regions reported per open outcome and group
+MAX_READING_TRIES = 3  # witnesses tried per reading of a time limit before giving up on it
 
 # Words that leave an outcome to judgement the text does not define.
 VAGUE_TERMS = (
@@ -214,12 +215,16 @@ class _GroupAnalysis:
                     break
                 facts = witness_facts(self.vocab, found.facts, self.group, {"request"} & set(self.vocab.facts))
                 values = certify_open(self.vocab, self.group, facts, name)
-                atoms = _request_atom(self.vocab, var.asked_by) + _atoms(deciding + discretion)
-                literals = _literals(atoms, facts)
+                asked = _literals(_request_atom(self.vocab, var.asked_by), facts)
+                literals = _literals(_atoms(deciding + discretion), facts)
                 region: list[tuple[ir.Expr, bool]] = []
-                if not any(evaluate(c.guard, facts, {}) for c in deciding if not c.reads):
-                    # no deciding clause applies: widen to where none does (all open there)
-                    region = self.search.widen(literals, [self.search.applies(c.order for c in deciding)]) or []
+                if not any(evaluate(c.guard, facts, {}) for c in deciding + discretion if not c.reads):
+                    # no clause speaks to it here: widen to where none does (all open there);
+                    # the request kind stays fixed
+                    outside = [self.search.cube(asked), self.search.applies(c.order for c in deciding + discretion)]
+                    widened = self.search.widen(literals, outside)
+                    region = asked + widened if widened is not None else []
+                literals = asked + literals
                 avoid.append(region or literals)
                 shown = deciding + discretion
                 full = self._nicer(self.search, region or literals, [], facts,
@@ -250,17 +255,23 @@ class _GroupAnalysis:
     def _try_reading(self, clause: ir.Clause, atom: ir.Expr, other: ir.Expr, term: str, reading: str) -> None:
         own = [c for c in self.group if c.clause.key == clause.key]
         within = ir.Or(tuple(ir.Or((c.guard, _replace(c.guard, atom, other))) for c in own))
-        found = self.search.differs(atom, other, within)
-        if found is None:
-            return
-        facts = witness_facts(self.vocab, found.facts, self.group)
+        atoms = _atoms(self.group)
+        avoid: list[list[tuple[ir.Expr, bool]]] = []
         alternative = tuple(_replace_conjunct(c, atom, other) if c.clause.key == clause.key else c for c in self.group)
-        before = decide_conjuncts(self.vocab, self.group, facts).outcomes
-        after = decide_conjuncts(self.vocab, alternative, facts).outcomes
-        changed = [(n, _verdict(before[n]), _verdict(after[n]))
-                   for n in sorted({o for c in own for o in c.constrains})
-                   if _verdict(before[n]) != _verdict(after[n])]
-        if not changed:
+        for _ in range(MAX_READING_TRIES):
+            found = self.search.differs(atom, other, within, avoid)
+            if found is None:
+                return
+            facts = witness_facts(self.vocab, found.facts, self.group)
+            before = decide_conjuncts(self.vocab, self.group, facts).outcomes
+            after = decide_conjuncts(self.vocab, alternative, facts).outcomes
+            changed = [(n, _verdict(before[n]), _verdict(after[n]))
+                       for n in sorted({o for c in own for o in c.constrains})
+                       if _verdict(before[n]) != _verdict(after[n])]
+            if changed:
+                break
+            avoid.append(_literals(atoms, facts))  # the choice changes nothing here: look elsewhere
+        else:
             return
         story = "; ".join(f"{_words((n,))}: {b} as encoded, {a} on the other reading" for n, b, a in changed)
         self._add(Finding("ambiguity", "ambiguity.time-reading", "warning",
@@ -471,6 +482,13 @@ def _other_readings(clause: ir.Clause):
                 swap = {"<=": "<", "<": "<=", ">": ">=", ">=": ">"}[atom.op]
                 term = f"within {shown} {duration.unit.replace('_', ' ')}"
                 yield atom, ir.Cmp(swap, atom.left, atom.right), term, "as including the last moment or not"
+            if duration.unit == "days":
+                # "30 days from the delivery date": counted on the calendar from the date,
+                # or as 24-hour periods from the moment of delivery
+                hours = ir.Duration("hours", duration.start, duration.end)
+                bound = ir.Const(number * 24)
+                yield (atom, ir.Cmp(atom.op, *((bound, hours) if flipped else (hours, bound))),
+                       f"{shown} days", "as calendar dates or as 24-hour periods from the moment")
             if duration.unit == "days" and not _DAY_KIND.search(text):
                 other = ir.Duration("working_days", duration.start, duration.end)
                 yield (atom, ir.Cmp(atom.op, *((const, other) if flipped else (other, const))),

@@ -57,21 +57,21 @@ class Prover:
     def _decide(self, case: Case) -> CaseProof:
         smt, conjuncts = self.smt, self.policy.conjuncts
         active = [c.order for c in conjuncts if not c.is_discretion]
-        lits = lambda orders: [smt.indicator[o] for o in orders]  # noqa: E731
+        lits = smt.indicator_asts
 
-        answer = smt.check(lits(active))
+        answer = smt.check_asts(lits(active))
         clashes: list[CaseClash] = []
         clashed: set[str] = set()
         if answer.verdict == "unsat":
             active = self._drop_vacuous(active, case)
             while answer.verdict == "unsat":
-                core = deletion_minimal(active, lambda s: smt.check(lits(s), want_model=False).verdict == "unsat")
+                core = deletion_minimal(active, lambda s: smt.check_asts(lits(s), want_model=False).verdict == "unsat")
                 members = tuple(conjuncts[o] for o in core)
                 fought = clash_outcomes(members)
                 clashes.append(CaseClash(fought, members))
                 clashed.update(fought)
                 active = [o for o in active if not (conjuncts[o].constrains & set(fought))]
-                answer = smt.check(lits(active))
+                answer = smt.check_asts(lits(active))
         model = answer.model
         active_set = set(active)
         given = set(case.facts)
@@ -88,14 +88,14 @@ class Prover:
                 continue
             value = smt.value_of(model, name)
             differs = z3.Not(smt.equals(name, value))
-            probe = smt.check(lits(active) + [differs], want_model=False)
+            probe = smt.check_asts(lits(active) + [differs.as_ast()], want_model=False)
             if probe.verdict == "sat":
                 verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
                 continue
             deciding = smt.core_orders(probe.core)
             if len(deciding) > 1:
                 deciding = deletion_minimal(
-                    deciding, lambda s: smt.check(lits(s) + [differs], want_model=False).verdict == "unsat")
+                    deciding, lambda s: smt.check_asts(lits(s) + [differs.as_ast()], want_model=False).verdict == "unsat")
             verdicts[name] = OutcomeVerdict(name, "determined", value,
                                             unique_clauses(conjuncts[o] for o in deciding))
         return CaseProof(case.id, self.policy.names, verdicts, tuple(clashes))

@@ -193,10 +193,12 @@ class GroupSearch:
         """Some facts, with some outcomes, make `condition` true (the clauses aside)."""
         return not self._unsat([self.smt.compile(condition)])
 
-    def differs(self, atom: ir.Expr, other: ir.Expr, within: ir.Expr) -> Found | None:
-        """Facts inside `within` for which two readings of an atom disagree."""
+    def differs(self, atom: ir.Expr, other: ir.Expr, within: ir.Expr, avoid=()) -> Found | None:
+        """Facts inside `within`, outside the `avoid` regions, for which two readings of
+        an atom disagree."""
         smt = self.smt
         question = [smt.compile(within), smt.compile(atom) != smt.compile(other)]
+        question += [z3.Not(self.cube(region)) for region in avoid]
         answer = self._check(question, want_model=True)
         return None if answer.verdict == "unsat" else Found((), self._facts(answer.model))
 

@@ -72,6 +72,7 @@ class SmtPolicy:
             self.indicator[c.order] = z3.Bool(f"clause!{c.order}", self.ctx)
             self.solver.add(z3.Implies(self.indicator[c.order], self.formula[c.order]))
         self.by_literal = {lit.get_id(): order for order, lit in self.indicator.items()}
+        self._indicator_ast = {order: lit.as_ast() for order, lit in self.indicator.items()}
         self._fact_literals: dict[tuple[str, Any], z3.BoolRef] = {}
 
     # -- declarations and axioms ------------------------------------------------------------
@@ -324,8 +325,16 @@ class SmtPolicy:
 
     def check(self, assumptions: list[z3.BoolRef], want_model: bool = True) -> Answer:
         # The C API directly: z3py's check() re-casts every assumption on every call.
-        array = (z3.Ast * len(assumptions))(*[a.as_ast() for a in assumptions])
-        result = z3.Z3_solver_check_assumptions(self.ctx.ref(), self.solver.solver, len(assumptions), array)
+        return self.check_asts([a.as_ast() for a in assumptions], want_model)
+
+    def indicator_asts(self, orders) -> list:
+        """The raw C handles of the indicators of `orders` (for `check_asts`)."""
+        return [self._indicator_ast[o] for o in orders]
+
+    def check_asts(self, asts: list, want_model: bool = True) -> Answer:
+        """`check` on raw handles: the hot path of the prover builds no z3py objects."""
+        array = (z3.Ast * len(asts))(*asts)
+        result = z3.Z3_solver_check_assumptions(self.ctx.ref(), self.solver.solver, len(asts), array)
         if result == z3.Z3_L_TRUE:
             return Answer("sat", self.solver.model() if want_model else None)
         if result == z3.Z3_L_FALSE:

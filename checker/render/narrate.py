@@ -16,6 +16,8 @@ from .values import spoken
 
 _FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 _MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_ORDER = {"<": "before", "<=": "no later than", ">": "after", ">=": "no earlier than", "==": "at the same time as",
+          "!=": "not at the same time as"}
 _UNITS = {"hours": "hours", "days": "calendar days", "working_days": "working days"}
 
 
@@ -93,6 +95,8 @@ class _Bounds:
 
 def region_words(region, vocabulary: Vocabulary) -> list[str]:
     """The literals of a region as phrases, with the bounds on one quantity merged."""
+    happened = {a.timestamp.name for a, _ in region if isinstance(a, ir.Happened)}
+    unless: dict[str, set[str]] = {}  # bound key -> events whose absence also satisfies it
     bounds: dict[str, _Bounds] = {}
     sets: dict[str, set[str]] = {}
     order: list[tuple[str, str]] = []
@@ -105,11 +109,22 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
             if isinstance(right, ir.Const) and isinstance(right.value, Fraction):
                 key = term(left)
                 bounds.setdefault(key, _Bounds()).add(op if truth else _FLIP[op], right.value)
+                if not truth:  # a false comparison is also false when its event has not happened
+                    unless.setdefault(key, set()).update(ir.optional_timestamps(atom) - happened)
                 if ("bounds", key) not in order:
                     order.append(("bounds", key))
                 continue
             if isinstance(right, ir.Const) and isinstance(right.value, str) and isinstance(left, ir.Var):
                 atom, truth = ir.In(left, (right.value,), op == "!="), truth
+            elif isinstance(left, ir.Var) and isinstance(right, ir.Var) and isinstance(left.variable.type, TimestampType):
+                key = f"{event(left.name)} vs {event(right.name)}"
+                phrase = f"{event(left.name)} {_ORDER[op if truth else _FLIP[op]]} {event(right.name)}"
+                missing = ir.optional_timestamps(atom) - happened
+                if not truth and missing:
+                    phrase += f" (or not {' or '.join(event(m) for m in sorted(missing))} yet)"
+                phrases[key] = phrase
+                order.append(("phrase", key))
+                continue
         if isinstance(atom, ir.In):
             name = atom.operand.name
             values = set(atom.operand.variable.type.values)
@@ -130,7 +145,9 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
     out = []
     for kind, key in order:
         if kind == "bounds":
-            out.append(f"{key}: {bounds[key].words()}")
+            missing = unless.get(key)
+            extra = f" (or not {' or '.join(event(m) for m in sorted(missing))} yet)" if missing else ""
+            out.append(f"{key}: {bounds[key].words()}{extra}")
         elif kind == "set":
             var = vocabulary.facts[key]
             allowed = [v for v in var.type.values if v in sets[key]]
