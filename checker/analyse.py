@@ -182,6 +182,11 @@ class _GroupAnalysis:
         reported = set()
         for key, support in implied_by.items():
             clause = by_clause[key][0].clause
+            if not support:
+                self._add(Finding("redundant", "redundant.self-evident", "warning",
+                                  f"{clause.id} requires nothing: what it says follows from its own condition",
+                                  (clause,), documents=(clause.document,), detail={"implied_by": []}))
+                continue
             if len(support) == 1 and implied_by.get(support[0].key) == (clause,):
                 pair = tuple(sorted([key, support[0].key]))
                 if pair in reported:
@@ -226,10 +231,11 @@ class _GroupAnalysis:
                     region = asked + widened if widened is not None else []
                 literals = asked + literals
                 avoid.append(region or literals)
-                shown = deciding + discretion
                 full = self._nicer(self.search, region or literals, [], facts,
                                    lambda f: certify_open(self.vocab, self.group, f, name), self.group, {"request"})
-                facts = witness_facts(self.vocab, full, shown, {"request"} & set(self.vocab.facts))
+                # every fact the group reads: an event left out would count as not happened,
+                # which could bring a clause into play
+                facts = witness_facts(self.vocab, full, self.group, {"request"} & set(self.vocab.facts))
                 clauses = _clauses(deciding)
                 self._add(Finding(
                     "gap", "gap.open-outcome", "warning",

@@ -8,7 +8,7 @@ edits: the CI gate compares findings by it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from . import ir
@@ -34,12 +34,13 @@ class Finding:
     outcomes: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
     detail: dict[str, Any] = field(default_factory=dict, compare=False)
+    ordinal: int = 0  # tells apart findings that would share a fingerprint (the same text twice)
 
     @property
     def fingerprint(self) -> str:
         quotes = sorted(f"{c.document}\x1f{normalise(c.quote)}" for c in self.clauses)
         extra = [f"{k}={v}" for k, v in sorted(self.detail.items()) if k in ("outcome", "property", "term")]
-        text = "\x1e".join([self.kind, self.rule, *self.outcomes, *quotes, *extra])
+        text = "\x1e".join([self.kind, self.rule, *self.documents, *self.outcomes, *quotes, *extra, str(self.ordinal)])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property
@@ -69,7 +70,14 @@ class Analysis:
     groups: int = 0
 
     def sort(self) -> None:
+        """Put the findings in their reading order and make their fingerprints unique."""
         self.findings.sort(key=lambda f: f.sort_key)
+        seen: set[str] = set()
+        for i, f in enumerate(self.findings):
+            while f.fingerprint in seen:
+                f = replace(f, ordinal=f.ordinal + 1)
+            seen.add(f.fingerprint)
+            self.findings[i] = f
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
