@@ -1,4 +1,4 @@
-"""The command line: `clausecheck prove | check | ...`.
+"""The command line: `clausecheck prove | check | report | ...`.
 
 Exit codes: 0 clean, 1 findings or expectations that fail, 2 unusable input,
 3 the solver could not decide within its limits.
@@ -64,32 +64,55 @@ def _encodings_root(paths: list[Path]) -> Path:
     return find_vocabulary(document_folders(paths[0])[0].parent.resolve()).parent
 
 
-def _check(args: argparse.Namespace) -> int:
+def _analyses(args: argparse.Namespace):
+    """(workspace, analyses, policy by analysis name) for `check` and `report`."""
     from .analyse import Options, analyse
-    from .render import check_json, check_text
     from .sets import load_set
     from .workspace import Workspace
 
     paths = [Path(p) for p in args.paths]
     workspace = Workspace.load(paths, args.timeout_ms)
     options = Options(timeout_ms=args.timeout_ms)
-    analyses = []
+    analyses, policies = [], {}
     if args.set:
         root = _encodings_root(paths)
         for name in args.set:
             policy_set = load_set(root, name, workspace.vocabulary, set(workspace.documents))
             options = Options(timeout_ms=args.timeout_ms, ranks=policy_set.ranks)
             properties = policy_set.properties + tuple(p for d in policy_set.documents for p in workspace.documents[d].properties)
-            analyses.append(analyse(workspace.policy(policy_set.documents), name, options, properties))
+            policies[name] = workspace.policy(policy_set.documents)
+            analyses.append(analyse(policies[name], name, options, properties))
     else:
         for name in sorted(workspace.documents):
-            analyses.append(analyse(workspace.policy((name,)), name, options, workspace.documents[name].properties))
-    render = check_json.render if args.format == "json" else check_text.render
-    sys.stdout.write(render(analyses, workspace.vocabulary))
+            policies[name] = workspace.policy((name,))
+            analyses.append(analyse(policies[name], name, options, workspace.documents[name].properties))
+    return workspace, analyses, policies
+
+
+def _exit_code(analyses) -> int:
     findings = [f for a in analyses for f in a.findings]
     if any(f.kind == "unknown" for f in findings):
         return EXIT_UNDECIDED
     return EXIT_FAIL if any(f.severity == "error" for f in findings) else EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .render import check_json, check_text
+
+    workspace, analyses, _ = _analyses(args)
+    render = check_json.render if args.format == "json" else check_text.render
+    sys.stdout.write(render(analyses, workspace.vocabulary))
+    return _exit_code(analyses)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    workspace, analyses, policies = _analyses(args)
+    root = _encodings_root([Path(p) for p in args.paths]).parent  # the repository: report paths are relative to it
+    written = write_report(analyses, workspace.vocabulary, policies, Path(args.out), root=root)
+    print(f"wrote {len(written)} files to {args.out}")
+    return _exit_code(analyses)
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -125,6 +148,13 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
     check.set_defaults(run=_check)
+
+    rep = sub.add_parser("report", help="write the findings of check as HTML (with the clash graph), JSON, Markdown, SARIF and graphs")
+    rep.add_argument("paths", nargs="*", default=["encodings"], help="documents or folders of documents (default: encodings)")
+    rep.add_argument("--out", required=True, metavar="DIR", help="the folder to write the report into")
+    rep.add_argument("--set", action="append", metavar="NAME", help="analyse the policy set encodings/sets/NAME.yaml (repeatable)")
+    rep.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
+    rep.set_defaults(run=_report)
 
     comp = sub.add_parser("compare", help="the cases two documents decide differently, as a matrix")
     comp.add_argument("first")

@@ -4,7 +4,7 @@ drawn as SVG in the HTML page).
 The clash graph of an analysis has a node per clause and a small hub node per
 clash (a clash binds k clauses at once, so a hub keeps it one object a reader can
 point at); override edges run from an exception to the clause it narrows. The
-dependency graph of a document shows the chains behind a clash: clause -> outcome it
+dependency graph of a document (or of a policy set) shows the chains behind a clash: clause -> outcome it
 decides -> clause whose condition reads that outcome.
 
 Nodes and edges are added in a fixed order (policy order, then finding order), so
@@ -56,11 +56,13 @@ def _resolves(entries: list[Entry], fid: str) -> bool:
     return any(e.fid == fid and e.finding.witness is not None for e in entries)
 
 
-def dependency_graph(policy: Policy, document: str, path: Callable[[str], str]) -> nx.DiGraph:
-    """clause -> outcome it constrains -> clause whose (effective) condition reads it."""
+def dependency_graph(policy: Policy, path: Callable[[str], str]) -> nx.DiGraph:
+    """clause -> outcome it constrains -> clause whose (effective) condition reads it.
+    For a policy of one document, that document's graph; for a set, the outcomes are
+    shared, which is how clauses of different documents come to clash."""
     graph = nx.DiGraph()
-    conjuncts = [c for c in policy.conjuncts if c.clause.document == document]
-    clauses = [c for c in policy.clauses if c.document == document]
+    conjuncts = policy.conjuncts
+    clauses = policy.clauses
     for clause in clauses:
         graph.add_node(node_id(clause), kind="clause", document=clause.document, id=clause.id,
                        heading=clause.heading, quote=clause.quote, file=path(clause.location.file),

@@ -1,0 +1,135 @@
+"""`report.sarif`: the findings in SARIF 2.1.0, for code-scanning tools.
+
+One run; the rules are the finding rules (their ids are stable, so results stay
+attached across runs), one result per finding, located at its first clause in the
+encoding file, with the other clauses and the quoted lines of `source.txt` as
+related locations. The finding's fingerprint (built from quotes, not ids or lines)
+goes in `partialFingerprints`, so a renumbered clause is still the same result.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__, ir
+from .model import Entry, Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+FINGERPRINT = "clausecheck/v1"
+
+# The rules `check` reports (README, "Checking policies"); a rule not listed here
+# still gets an entry, described by its id.
+RULES = {
+    "clash.within-document": "Facts under which a minimal set of clauses of one document cannot all hold",
+    "clash.across-documents": "Facts under which a minimal set of clauses of several documents cannot all hold",
+    "override.exception": "An exception the text makes, and the clash it resolves",
+    "override.rank": "A clash between documents of a ranked set, resolved by rank",
+    "dead.unsatisfiable-condition": "A clause whose condition no case meets",
+    "dead.always-overridden": "A clause every case of which is taken by its exceptions",
+    "gap.open-outcome": "Facts for which no clause decides an outcome the request asks about",
+    "gap.no-clause": "An outcome a request asks about that no clause decides at all",
+    "duplicate.same-text": "The same text encoded twice",
+    "duplicate.same-meaning": "Two clauses that imply each other",
+    "redundant.implied": "A clause implied by others",
+    "ambiguity.time-reading": "A time limit whose reading (inclusive or not, calendar or working days) changes an outcome",
+    "ambiguity.vague-term": "An undefined term the outcome turns on",
+    "property.refuted": "A stated property fails, with a counterexample",
+    "unknown.solver-limit": "The solver could not answer within the time limit",
+}
+DEFAULT_LEVEL = {"clash": "error", "dead": "error", "property": "error", "unknown": "error", "gap": "warning",
+                 "duplicate": "warning", "redundant": "warning", "ambiguity": "warning", "override": "note"}
+
+
+def _rules(report: Report) -> list[dict[str, Any]]:
+    ids = list(RULES) + sorted({e.finding.rule for e in report.entries} - set(RULES))
+    rules = []
+    for rule in ids:
+        description = RULES.get(rule, rule)
+        rules.append({
+            "id": rule,
+            "name": rule.replace(".", "/"),
+            "shortDescription": {"text": description},
+            "defaultConfiguration": {"level": DEFAULT_LEVEL.get(rule.split(".")[0], "warning")},
+        })
+    return rules
+
+
+def _physical(uri: str, line: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+    if line:
+        out["region"] = {"startLine": line}
+    return out
+
+
+def _clause_location(clause: ir.Clause) -> dict[str, Any]:
+    return {"physicalLocation": _physical(clause.location.file, clause.location.line),
+            "message": {"text": f"{clause.document} {clause.id}: {clause.heading}"}}
+
+
+def _fallback_location(report: Report, entry: Entry) -> dict[str, Any]:
+    """A finding with no clause (an outcome no clause decides, a refuted property) is
+    placed at the property's line if it has one, else at the top of the encoding."""
+    f = entry.finding
+    for policy in report.policies.values():
+        for doc in policy.documents:
+            if doc.name not in f.documents:
+                continue
+            for prop in doc.properties:
+                if prop.id == f.detail.get("property"):
+                    return {"physicalLocation": _physical(report.path(prop.location.file), prop.location.line),
+                            "message": {"text": f"property {prop.id}"}}
+    for policy in report.policies.values():
+        for doc in policy.documents:
+            if f.documents and doc.name == f.documents[0]:
+                return {"physicalLocation": _physical(report.path(doc.encoding_path), 1),
+                        "message": {"text": doc.name}}
+    return {"physicalLocation": _physical(".", 0)}
+
+
+def _result(report: Report, entry: Entry, rule_index: dict[str, int]) -> dict[str, Any]:
+    f, data = entry.finding, entry.data
+    text = f.message
+    if data["region"]:
+        text += ". Where: " + "; ".join(data["region"])
+    if data["narrative"]:
+        text += ". " + data["narrative"]
+    related, n = [], 1
+    for clause in f.clauses[1:]:
+        related.append({"id": n, **_clause_location(clause)})
+        n += 1
+    for clause in f.clauses:
+        source = report.source_path(clause.document)
+        for line in sorted(set(clause.source_lines)):
+            related.append({"id": n, "physicalLocation": _physical(source, line),
+                            "message": {"text": f"quoted by {clause.document} {clause.id}"}})
+            n += 1
+    result: dict[str, Any] = {
+        "ruleId": f.rule,
+        "ruleIndex": rule_index[f.rule],
+        "level": LEVEL[f.severity],
+        "message": {"text": text},
+        "locations": [_clause_location(f.clauses[0]) if f.clauses else _fallback_location(report, entry)],
+        "partialFingerprints": {FINGERPRINT: f.fingerprint},
+        "properties": {"finding": entry.fid, "analysis": entry.analysis, "kind": f.kind,
+                       "documents": list(f.documents), "outcomes": list(f.outcomes)},
+    }
+    if related:
+        result["relatedLocations"] = related
+    return result
+
+
+def render(report: Report) -> str:
+    rules = _rules(report)
+    rule_index = {r["id"]: i for i, r in enumerate(rules)}
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "clausecheck", "version": __version__, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": [_result(report, e, rule_index) for e in report.entries],
+        }],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
