@@ -33,10 +33,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--documents", nargs="+", default=["aptronix", "battery-cells", "xstron"],
+                        help="documents to cycle through (default: the three seeds)")
     args = parser.parse_args()
 
     workspace = Workspace.load([ROOT / "encodings"])
-    names = sorted(workspace.documents)
+    names = sorted(args.documents)
     facts = random_cases(workspace.vocabulary, args.cases, args.seed)
     cases = [Case(f"gen-{i}", (names[i % len(names)],), f, {}, Location("<generated>")) for i, f in enumerate(facts)]
     for name in names:  # build each solver before timing, as a long audit run would
