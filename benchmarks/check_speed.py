@@ -707,7 +707,7 @@ def table(results: list[Result]) -> str:
             notes.append(f"  clash search at {r.clauses}: stopped at the limit of {r.clash_s:.0f} s, unfinished")
         for group in r.search_unknown:
             notes.append(f"  clash search at {r.clauses}: the solver gave up on the group of {group}")
-        if r.search_found is not None and (r.search_found != r.planted or r.search_extra):
+        if r.search_found is not None and (r.search_found != r.planted or r.search_extra or not r.analysis_done):
             notes.append(f"  clash search alone at {r.clauses}: {r.search_found}/{r.planted} planted, {r.search_extra} extra")
         if r.extra_clashes:
             notes.append(f"  extra clashes at {r.clauses}: " + "; ".join(", ".join(x) for x in r.extra_clashes[:5]))

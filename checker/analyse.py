@@ -21,7 +21,7 @@ from .evaluate import decide_conjuncts, evaluate
 from .findings import Analysis, Finding, PropertyResult
 from .load import Property
 from .policy import Policy
-from .search import Found, GroupSearch, SolverUnknown
+from .search import Found, GroupSearch, SearchGaveUp, SolverUnknown
 from .sourcetext import normalise
 
 MAX_GAP_REGIONS = 3  # regions reported per open outcome and group
@@ -103,7 +103,15 @@ class _GroupAnalysis:
     # -- clashes ----------------------------------------------------------------------------
 
     def clashes(self) -> None:
-        for found in self.search.minimal_clashes():
+        try:
+            found_sets = self.search.minimal_clashes()
+        except SearchGaveUp as exc:
+            self._report_clashes(exc.found)  # what was found before the solver gave up stays reported
+            raise
+        self._report_clashes(found_sets)
+
+    def _report_clashes(self, found_sets: list[Found]) -> None:
+        for found in found_sets:
             members = tuple(self.policy.conjuncts[o] for o in found.orders)
             facts = witness_facts(self.vocab, found.facts, members)
             certify_clash(self.vocab, members, facts)

@@ -27,10 +27,19 @@ from .policy import Policy
 from .smt import SmtPolicy, SolverUnknown, local_seconds
 from .verdict import deletion_minimal
 
-__all__ = ["Found", "GroupSearch", "SolverUnknown"]
+__all__ = ["Found", "GroupSearch", "SearchGaveUp", "SolverUnknown"]
 
 # Witnesses start from a weekday morning so that they read like real orders.
 NICE_ORDER_TIME = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+
+
+class SearchGaveUp(SolverUnknown):
+    """The solver gave up part-way through an enumeration; `found` holds what it had
+    already found (each item complete and checkable), so nothing found is lost."""
+
+    def __init__(self, reason: str, found: list):
+        super().__init__(reason)
+        self.found = found
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,7 @@ class GroupSearch:
             self.calls += 1
             result = solver.check()
             if result == z3.unknown:
-                raise SolverUnknown(solver.reason_unknown())
+                raise SearchGaveUp(solver.reason_unknown(), _minimal(found))
             if result == z3.unsat:
                 break
             model = solver.model()
@@ -133,13 +142,12 @@ class GroupSearch:
             fixed = self._fixing(model)
             first = self._check(fixed + self._lits(chosen))
             if first.verdict != "unsat":  # the quantified and the plain solver disagree
-                raise SolverUnknown("a clash found by the quantified search is not confirmed at its facts")
+                raise SearchGaveUp("a clash found by the quantified search is not confirmed at its facts", _minimal(found))
             candidates = [o for o in chosen if o in set(smt.core_orders(first.core))]
             core = deletion_minimal(candidates, lambda s: self._check(fixed + self._lits(s)).verdict == "unsat")
             found.append(Found(tuple(core), self._facts(model)))
             solver.add(z3.Not(z3.And(*[select[o] for o in core])))
-        # a set found at one witness may contain one found at another: keep the minimal
-        return [f for f in found if not any(set(g.orders) < set(f.orders) for g in found)]
+        return _minimal(found)
 
     # -- open outcomes ----------------------------------------------------------------------
 
@@ -261,6 +269,11 @@ class GroupSearch:
 
     def indicators(self, orders: Iterable[int]) -> list[z3.BoolRef]:
         return self._lits(orders)
+
+
+def _minimal(found: list[Found]) -> list[Found]:
+    """A set found at one witness may contain one found at another: keep the minimal."""
+    return [f for f in found if not any(set(g.orders) < set(f.orders) for g in found)]
 
 
 class PairSearch:

@@ -1,0 +1,58 @@
+"""A solver that gives up is a finding of its own (exit 3), and never costs the
+findings made before it gave up."""
+
+from __future__ import annotations
+
+import pytest
+import z3
+
+from checker import cli
+from checker.analyse import Options, analyse
+from checker.search import GroupSearch
+from checker.workspace import Workspace
+
+from .conftest import ENCODINGS
+
+
+class _GivesUpAtTheEnd:
+    """A solver whose final "no more clashes" answer is unknown, as on a timeout."""
+
+    def __init__(self, solver):
+        self.solver = solver
+
+    def __getattr__(self, name):
+        return getattr(self.solver, name)
+
+    def check(self, *args):
+        result = self.solver.check(*args)
+        return z3.unknown if result == z3.unsat else result
+
+    def reason_unknown(self) -> str:
+        return "timeout (simulated)"
+
+
+@pytest.fixture
+def solver_gives_up(monkeypatch):
+    original = GroupSearch._quantified_solver
+    monkeypatch.setattr(GroupSearch, "_quantified_solver", lambda self: _GivesUpAtTheEnd(original(self)))
+
+
+def _clash_sets(findings) -> set[frozenset[str]]:
+    return {frozenset(c.id for c in f.clauses) for f in findings if f.kind == "clash"}
+
+
+def test_clashes_found_before_the_solver_gives_up_are_kept(monkeypatch) -> None:
+    policy = Workspace.load([ENCODINGS], only={"xstron"}).policy(("xstron",))
+    complete = analyse(policy, "xstron", Options()).findings
+    original = GroupSearch._quantified_solver
+    monkeypatch.setattr(GroupSearch, "_quantified_solver", lambda self: _GivesUpAtTheEnd(original(self)))
+    partial = analyse(policy, "xstron", Options()).findings
+    assert _clash_sets(partial) == _clash_sets(complete) and len(_clash_sets(complete)) == 15
+    unknown = [f for f in partial if f.kind == "unknown"]
+    assert unknown and all(f.rule == "unknown.solver-limit" and f.severity == "error" for f in unknown)
+    assert all("timeout (simulated)" in f.message for f in unknown)
+
+
+def test_an_undecided_check_exits_3(solver_gives_up, capsys) -> None:
+    assert cli.main(["check", str(ENCODINGS / "battery-cells")]) == cli.EXIT_UNDECIDED
+    assert "unknown.solver-limit" in capsys.readouterr().out
