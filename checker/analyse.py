@@ -23,6 +23,7 @@ from .load import Property
 from .policy import Policy
 from .search import Found, GroupSearch, SearchGaveUp, SolverUnknown
 from .sourcetext import normalise
+from .verdict import clash_outcomes, unique_clauses
 
 MAX_GAP_REGIONS = 3  # regions reported per open outcome and group
 MAX_READING_TRIES = 3  # witnesses tried per reading of a time limit before giving up on it
@@ -117,9 +118,9 @@ class _GroupAnalysis:
             certify_clash(self.vocab, members, facts)
             region = self._region(members, facts, self.search.indicators(found.orders), self.search)
             facts = self._nicer(self.search, region, [], facts, lambda f: certify_clash(self.vocab, members, f), members)
-            clauses = _clauses(members)
+            clauses = unique_clauses(members)
             documents = tuple(sorted({c.document for c in clauses}))
-            outcomes = _fought(members)
+            outcomes = clash_outcomes(members)
             ranks = {self.options.ranks[d] for d in documents if d in self.options.ranks}
             if len(documents) > 1 and len(ranks) > 1:
                 top = min(self.options.ranks[d] for d in documents if d in self.options.ranks)
@@ -135,7 +136,7 @@ class _GroupAnalysis:
 
     def overrides(self) -> None:
         """Show every exception the text makes, with the clash it resolves (if any)."""
-        pairs = [(e, c) for c in _clauses(self.group) for e in self.policy.clauses
+        pairs = [(e, c) for c in unique_clauses(self.group) for e in self.policy.clauses
                  if e.document == c.document and c.id in e.overrides]
         if not pairs:
             return
@@ -153,7 +154,7 @@ class _GroupAnalysis:
                 certify_clash(self.vocab, members, facts)
                 region = self._region(members, facts, raw_search.indicators(found.orders), raw_search)
                 facts = self._nicer(raw_search, region, [], facts, lambda f: certify_clash(self.vocab, members, f), members)
-                clauses, outcomes = _clauses(members), _fought(members)
+                clauses, outcomes = unique_clauses(members), clash_outcomes(members)
                 names = "; ".join(f"{e.id} is an exception to {c.id}" for e, c in resolved)
                 shown.update((e.key, c.key) for e, c in resolved)
                 self._add(Finding("override", "override.exception", "info",
@@ -186,7 +187,7 @@ class _GroupAnalysis:
                     break
                 support.update(found)
             else:
-                implied_by[key] = _clauses(self.policy.conjuncts[o] for o in sorted(support))
+                implied_by[key] = unique_clauses(self.policy.conjuncts[o] for o in sorted(support))
         reported = set()
         for key, support in implied_by.items():
             clause = by_clause[key][0].clause
@@ -229,7 +230,7 @@ class _GroupAnalysis:
                 facts = witness_facts(self.vocab, found.facts, self.group, {"request"} & set(self.vocab.facts))
                 values = certify_open(self.vocab, self.group, facts, name)
                 asked = _literals(_request_atom(self.vocab, var.asked_by), facts)
-                literals = _literals(_atoms(deciding + discretion), facts)
+                literals = _literals(ir.conjunct_atoms(deciding + discretion), facts)
                 region: list[tuple[ir.Expr, bool]] = []
                 if not any(evaluate(c.guard, facts, {}) for c in deciding + discretion if not c.reads):
                     # no clause speaks to it here: widen to where none does (all open there);
@@ -244,7 +245,7 @@ class _GroupAnalysis:
                 # every fact the group reads: an event left out would count as not happened,
                 # which could bring a clause into play
                 facts = witness_facts(self.vocab, full, self.group, {"request"} & set(self.vocab.facts))
-                clauses = _clauses(deciding)
+                clauses = unique_clauses(deciding)
                 self._add(Finding(
                     "gap", "gap.open-outcome", "warning",
                     f"{_words((name,))} is left open: for these cases no clause decides it "
@@ -269,7 +270,6 @@ class _GroupAnalysis:
     def _try_reading(self, clause: ir.Clause, atom: ir.Expr, other: ir.Expr, term: str, reading: str) -> None:
         own = [c for c in self.group if c.clause.key == clause.key]
         within = ir.Or(tuple(ir.Or((c.guard, _replace(c.guard, atom, other))) for c in own))
-        atoms = _atoms(self.group)
         avoid: list[list[tuple[ir.Expr, bool]]] = []
         alternative = tuple(_replace_conjunct(c, atom, other) if c.clause.key == clause.key else c for c in self.group)
         for _ in range(MAX_READING_TRIES):
@@ -284,7 +284,8 @@ class _GroupAnalysis:
                        if _verdict(before[n]) != _verdict(after[n])]
             if changed:
                 break
-            avoid.append(_literals(atoms, facts))  # the choice changes nothing here: look elsewhere
+            # the choice changes nothing here: look elsewhere
+            avoid.append(_literals(ir.conjunct_atoms(self.group), facts))
         else:
             return
         story = "; ".join(f"{_words((n,))}: {b} as encoded, {a} on the other reading" for n, b, a in changed)
@@ -309,7 +310,7 @@ class _GroupAnalysis:
         return candidate
 
     def _region(self, members, facts, inside, search: GroupSearch) -> tuple[tuple[ir.Expr, bool], ...]:
-        literals = _literals(_atoms(members), facts)
+        literals = _literals(ir.conjunct_atoms(members), facts)
         return tuple(search.widen(literals, inside) or ())
 
 
@@ -391,29 +392,18 @@ def _check_properties(policy: Policy, properties: tuple[Property, ...], options:
 
 
 def _unknown(question: str, group, exc: Exception, options: Options) -> Finding:
-    clauses = _clauses(group)
+    clauses = unique_clauses(group)
     return Finding("unknown", "unknown.solver-limit", "error",
                    f"the solver could not answer ({question}) within {options.timeout_ms} ms: {exc}",
                    clauses, documents=_docs(clauses))
 
 
-def _clauses(conjuncts) -> tuple[ir.Clause, ...]:
-    seen: dict[tuple[str, str], ir.Clause] = {}
-    for c in sorted(conjuncts, key=lambda c: c.order):
-        seen.setdefault(c.clause.key, c.clause)
-    return tuple(seen.values())
 
 
 def _docs(clauses) -> tuple[str, ...]:
     return tuple(sorted({c.document for c in clauses}))
 
 
-def _fought(members) -> tuple[str, ...]:
-    counts: dict[str, int] = {}
-    for c in members:
-        for o in c.constrains:
-            counts[o] = counts.get(o, 0) + 1
-    return tuple(sorted(o for o, n in counts.items() if n >= 2) or sorted(counts))
 
 
 def _names(clauses) -> str:
@@ -439,13 +429,6 @@ def _verdict(v) -> str:
     return {"open": "left open", "clash": "in clash"}.get(v.status, v.status)
 
 
-def _atoms(conjuncts) -> list[ir.Expr]:
-    found: list[ir.Expr] = []
-    for c in conjuncts:
-        for a in ir.atoms(c.guard) + ir.atoms(c.body):
-            if a not in found:
-                found.append(a)
-    return found
 
 
 def _literals(atoms: list[ir.Expr], facts) -> list[tuple[ir.Expr, bool]]:

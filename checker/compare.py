@@ -101,9 +101,4 @@ def _atoms(conjuncts, outcome: str) -> list[ir.Expr]:
     relevant = [c for c in conjuncts if outcome in c.constrains]
     reads = {o for c in relevant for o in c.reads}
     relevant += [c for c in conjuncts if c.constrains & reads and c not in relevant]
-    found: list[ir.Expr] = []
-    for c in relevant:
-        for atom in ir.atoms(c.guard) + ir.atoms(c.body):
-            if atom not in found:
-                found.append(atom)
-    return found
+    return ir.conjunct_atoms(relevant)

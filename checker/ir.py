@@ -279,5 +279,15 @@ def atoms(e: Expr) -> list[Expr]:
     return found
 
 
+def conjunct_atoms(conjuncts) -> list[Expr]:
+    """The atoms of the guards and bodies of several conjuncts, first occurrence first."""
+    found: list[Expr] = []
+    for c in conjuncts:
+        for a in atoms(c.guard) + atoms(c.body):
+            if a not in found:
+                found.append(a)
+    return found
+
+
 def _variable_of(e: Expr, name: str) -> Variable:
     return next(n.variable for n in walk(e) if isinstance(n, Var) and n.name == name)
