@@ -195,6 +195,7 @@ class Clause:
     note: str
     location: Location = field(compare=False)
     source_lines: tuple[int, ...] = field(default=(), compare=False)
+    accepted: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (rule or kind, reason): see `gate`
 
     @property
     def quote(self) -> str:

@@ -95,6 +95,14 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class AcceptSpec(_Strict):
+    """A finding about this clause that the policy owner accepts, and why (the CI gate
+    does not fail on it)."""
+
+    rule: str = Field(min_length=1)    # a rule id (clash.within-document) or a kind (clash)
+    reason: str = Field(min_length=1)
+
+
 class ClauseSpec(_Strict):
     id: str = Field(min_length=1)
     heading: str = ""
@@ -103,6 +111,7 @@ class ClauseSpec(_Strict):
     then: str
     overrides: list[str] = []
     note: str = ""
+    accept: list[AcceptSpec] = []
 
     @field_validator("id", mode="before")
     @classmethod
@@ -154,6 +163,16 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class StaleQuote:
+    """A quote (of a clause, or of a skipped sentence) that is no longer in the source:
+    the text was edited and the encoding was not."""
+
+    clause: str | None  # None: a skipped sentence
+    quote: str
+    location: Location  # of the quote in encoding.yaml
+
+
+@dataclass(frozen=True)
 class Property:
     document: str
     id: str
@@ -173,6 +192,7 @@ class Document:
     clauses: tuple[ir.Clause, ...]
     skipped: tuple[Skipped, ...]
     properties: tuple[Property, ...]
+    stale: tuple[StaleQuote, ...] = ()  # only when loaded with `tolerate_stale`
 
     def clause(self, clause_id: str) -> ir.Clause:
         return next(c for c in self.clauses if c.id == clause_id)
@@ -229,7 +249,10 @@ def _parse(vocab: Vocabulary, path: Path, root: Any, loc: tuple, text: str | boo
         raise fail(_expr_location(path, root, loc, exc.offset), f"{exc.message} (at {near!r})" if near else exc.message) from None
 
 
-def load_document(folder: Path, vocab: Vocabulary) -> Document:
+def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False) -> Document:
+    """The document in `folder`. A quote missing from the source is an input error,
+    unless `tolerate_stale` (the CI gate): then it is recorded in `Document.stale` and
+    the clause is still loaded, so that the gate can report it as a finding."""
     path = folder / ENCODING_FILE
     root = read_yaml(path)
     data: EncodingFile = validate(EncodingFile, path, root)
@@ -243,6 +266,7 @@ def load_document(folder: Path, vocab: Vocabulary) -> Document:
         raise fail(position(path, root, ("source",)), f"cannot read the source text {source_path}: {exc}") from None
 
     clauses: list[ir.Clause] = []
+    stale: list[StaleQuote] = []
     ids: dict[str, Location] = {}
     for i, spec in enumerate(data.clauses):
         where = position(path, root, ("clauses", i))
@@ -255,8 +279,11 @@ def load_document(folder: Path, vocab: Vocabulary) -> Document:
         for j, q in enumerate(quotes):
             span = source.find(q)
             if span is None:
-                qloc = ("clauses", i, "quote") if isinstance(spec.quote, str) else ("clauses", i, "quote", j)
-                problems.append(Problem(position(path, root, qloc), f"quote of clause {spec.id} not found in {source_path.name}: {q[:60]!r}"))
+                qloc = position(path, root, ("clauses", i, "quote") if isinstance(spec.quote, str) else ("clauses", i, "quote", j))
+                if tolerate_stale:
+                    stale.append(StaleQuote(spec.id, q, qloc))
+                else:
+                    problems.append(Problem(qloc, f"quote of clause {spec.id} not found in {source_path.name}: {q[:60]!r}"))
             else:
                 lines.append(source.line_of(span[0]))
         try:
@@ -271,6 +298,7 @@ def load_document(folder: Path, vocab: Vocabulary) -> Document:
             when_text=spec.when if isinstance(spec.when, str) else str(spec.when).lower(),
             then_text=spec.then, overrides=tuple(spec.overrides), note=spec.note,
             location=where, source_lines=tuple(lines),
+            accepted=tuple((a.rule, a.reason) for a in spec.accept),
         ))
 
     graph: dict[str, set[str]] = {}
@@ -293,7 +321,11 @@ def load_document(folder: Path, vocab: Vocabulary) -> Document:
         span = source.find(s.quote)
         loc = position(path, root, ("skipped", i))
         if span is None:
-            problems.append(Problem(position(path, root, ("skipped", i, "quote")), f"skipped quote not found in {source_path.name}: {s.quote[:60]!r}"))
+            qloc = position(path, root, ("skipped", i, "quote"))
+            if tolerate_stale:
+                stale.append(StaleQuote(None, s.quote, qloc))
+            else:
+                problems.append(Problem(qloc, f"skipped quote not found in {source_path.name}: {s.quote[:60]!r}"))
             continue
         skipped.append(Skipped(s.quote, s.reason, s.note, loc, source.line_of(span[0])))
 
@@ -306,7 +338,8 @@ def load_document(folder: Path, vocab: Vocabulary) -> Document:
 
     if problems:
         raise InputError(problems)
-    return Document(data.document, data.title, folder, path, source, tuple(clauses), tuple(skipped), tuple(properties))
+    return Document(data.document, data.title, folder, path, source, tuple(clauses), tuple(skipped), tuple(properties),
+                    tuple(stale))
 
 
 def parse_property(vocab: Vocabulary, path: Path, root: Any, index: int, spec: PropertySpec, owner: str) -> Property:
@@ -347,7 +380,7 @@ def governing_vocabulary(paths: list[Path]) -> Vocabulary:
 
 
 def load_documents(paths: list[Path], only: set[str] | None = None,
-                   vocabulary: Vocabulary | None = None) -> tuple[Vocabulary, list[Document]]:
+                   vocabulary: Vocabulary | None = None, tolerate_stale: bool = False) -> tuple[Vocabulary, list[Document]]:
     """Load every document under `paths` (or only the folders named in `only`) with the
     vocabulary found above the first one."""
     folders: list[Path] = []
@@ -361,7 +394,7 @@ def load_documents(paths: list[Path], only: set[str] | None = None,
     documents, problems = [], []
     for folder in folders:
         try:
-            documents.append(load_document(folder, vocab))
+            documents.append(load_document(folder, vocab, tolerate_stale))
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:

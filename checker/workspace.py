@@ -25,10 +25,10 @@ class Workspace:
 
     @staticmethod
     def load(paths: list[Path], timeout_ms: int | None = None, only: set[str] | None = None,
-             vocabulary: Vocabulary | None = None) -> "Workspace":
+             vocabulary: Vocabulary | None = None, tolerate_stale: bool = False) -> "Workspace":
         """Load the documents under `paths`; with `only`, parse just those (the others
         stay known by name, so that a case naming them still gets a clear error)."""
-        vocab, docs = load_documents(paths, only, vocabulary)
+        vocab, docs = load_documents(paths, only, vocabulary, tolerate_stale)
         workspace = Workspace(vocab, {d.name: d for d in docs}, timeout_ms)
         workspace.available = {f.name for p in paths for f in document_folders(p)}
         return workspace
