@@ -18,8 +18,12 @@ from .sourcetext import normalise
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 
-# The order findings are listed in: what needs action first.
-KIND_ORDER = ("unknown", "clash", "property", "dead", "gap", "duplicate", "redundant", "ambiguity", "override")
+# The order findings are listed in: what needs action first. `stale`, `drift`,
+# `uncovered` and `regression` come from the CI gate (`gate`), the others from `analyse`.
+KIND_ORDER = ("unknown", "stale", "clash", "regression", "property", "dead", "drift", "uncovered", "gap",
+              "duplicate", "redundant", "ambiguity", "override")
+# Detail entries that tell apart findings of the same kind about the same clauses.
+IDENTIFYING_DETAIL = ("outcome", "property", "term", "quote", "sentence", "number")
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Finding:
     @property
     def fingerprint(self) -> str:
         quotes = sorted(f"{c.document}\x1f{normalise(c.quote)}" for c in self.clauses)
-        extra = [f"{k}={v}" for k, v in sorted(self.detail.items()) if k in ("outcome", "property", "term")]
+        extra = [f"{k}={v}" for k, v in sorted(self.detail.items()) if k in IDENTIFYING_DETAIL]
         text = "\x1e".join([self.kind, self.rule, *self.documents, *self.outcomes, *quotes, *extra, str(self.ordinal)])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
