@@ -211,6 +211,10 @@ def narrative(finding: Finding, vocabulary: Vocabulary) -> str:
         values = finding.detail.get("outcome_values", {})
         said = ", ".join(f"{k.replace('_', ' ')} = {spoken(vocabulary.outcomes[k], v)}" for k, v in values.items())
         story += f" The clauses allow {said}, which the property rules out."
+    elif finding.kind == "regression":
+        base = ", ".join(finding.detail.get("base_clauses", [])) or "its clauses"
+        story += (f" The base version allowed {finding.outcomes[0].replace('_', ' ')} here (by {base}); "
+                  f"the edited version does not.")
     elif finding.kind == "ambiguity":
         story += f" {finding.message.split(': ', 1)[-1][0].upper()}{finding.message.split(': ', 1)[-1][1:]}."
     return story

@@ -17,7 +17,7 @@ RESERVE = 200   # room for the closing note
 KINDS = ("clash", "dead", "redundant", "duplicate", "gap", "ambiguity", "override", "property", "unknown")
 
 
-def _text(text: str) -> str:
+def escape(text: str) -> str:
     """Text from the encodings, with the characters Markdown would act on escaped."""
     for ch in "\\`*[]<":
         text = text.replace(ch, "\\" + ch)
@@ -25,10 +25,10 @@ def _text(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return _text(text).replace("|", "\\|").replace("\n", " ")
+    return escape(text).replace("|", "\\|").replace("\n", " ")
 
 
-def _quote(text: str) -> str:
+def blockquote(text: str) -> str:
     return "\n".join("> " + line if line else ">" for line in text.splitlines())
 
 
@@ -36,25 +36,25 @@ def _finding(entry: Entry, quoted: dict[tuple[str, str], str], witness: bool) ->
     """A finding; each clause is quoted in full the first time it appears (the comment
     has to fit GitHub's limit), and the witness is told for errors."""
     f, data = entry.finding, entry.data
-    lines = [f"#### {entry.fid} `{f.rule}` ({', '.join(f.documents)})", "", _text(f.message), ""]
+    lines = [f"#### {entry.fid} `{f.rule}` ({', '.join(f.documents)})", "", escape(f.message), ""]
     if f.kind == "gap":  # the clauses that decide the outcome elsewhere: named, not quoted
         if f.clauses:
-            lines += ["Decided elsewhere by: " + ", ".join(_text(c.id) for c in f.clauses) + ".", ""]
-        return lines + (["Where: " + _text("; ".join(data["region"])) + ".", ""] if data["region"] else [])
+            lines += ["Decided elsewhere by: " + ", ".join(escape(c.id) for c in f.clauses) + ".", ""]
+        return lines + (["Where: " + escape("; ".join(data["region"])) + ".", ""] if data["region"] else [])
     seen = [c for c in f.clauses if c.key in quoted]
     for clause in f.clauses:
         if clause.key in quoted:
             continue
         quoted[clause.key] = entry.fid
         where = f"`{clause.location.file}:{clause.location.line}`"
-        head = f"**{_text(clause.document)} {_text(clause.id)}** {_text(clause.heading)} ({where})"
-        lines += [_quote(head), ">", _quote(" […] ".join(f"\u201c{_text(q)}\u201d" for q in clause.quotes)), ""]
+        head = f"**{escape(clause.document)} {escape(clause.id)}** {escape(clause.heading)} ({where})"
+        lines += [blockquote(head), ">", blockquote(" […] ".join(f"\u201c{escape(q)}\u201d" for q in clause.quotes)), ""]
     if seen:
-        lines += ["Quoted above: " + ", ".join(f"{_text(c.id)} ({quoted[c.key]})" for c in seen) + ".", ""]
+        lines += ["Quoted above: " + ", ".join(f"{escape(c.id)} ({quoted[c.key]})" for c in seen) + ".", ""]
     if data["region"]:
-        lines += ["Where: " + _text("; ".join(data["region"])) + ".", ""]
+        lines += ["Where: " + escape("; ".join(data["region"])) + ".", ""]
     if data["narrative"] and witness:
-        lines += ["Witness: " + _text(data["narrative"]), ""]
+        lines += ["Witness: " + escape(data["narrative"]), ""]
     return lines
 
 
@@ -73,7 +73,7 @@ def render(report: Report, limit: int = LIMIT) -> str:
     props = [(a, p) for a in report.analyses for p in a.properties]
     if props:
         lines += ["", "Properties:", ""]
-        lines += [f"- **{_text(p.id)}** ({_text(p.document)}): {p.status}: {_text(p.statement)}" for _, p in props]
+        lines += [f"- **{escape(p.id)}** ({escape(p.document)}): {p.status}: {escape(p.statement)}" for _, p in props]
     size = sum(len(x) + 1 for x in lines)
     quoted: dict[tuple[str, str], str] = {}
     left_out = 0

@@ -33,12 +33,19 @@ RULES = {
     "duplicate.same-text": "The same text encoded twice",
     "duplicate.same-meaning": "Two clauses that imply each other",
     "redundant.implied": "A clause implied by others",
+    "redundant.self-evident": "A clause whose requirement holds in every case it applies to",
     "ambiguity.time-reading": "A time limit whose reading (inclusive or not, calendar or working days) changes an outcome",
     "ambiguity.vague-term": "An undefined term the outcome turns on",
     "property.refuted": "A stated property fails, with a counterexample",
     "unknown.solver-limit": "The solver could not answer within the time limit",
+    "stale.quote": "A clause quotes text that is no longer in its source (the text was edited, the encoding was not)",
+    "stale.skipped-quote": "A skipped sentence is no longer in its source",
+    "drift.number": "A number in a clause's quote differs from the number its encoding uses",
+    "uncovered.normative": "A sentence that decides something (a duty, a limit, a fee) is neither encoded nor skipped",
+    "uncovered.sentence": "A sentence is neither encoded nor skipped",
+    "regression.customer-right": "A case the base version allowed (cancel, return, refund, warranty) is now refused",
 }
-DEFAULT_LEVEL = {"clash": "error", "dead": "error", "property": "error", "unknown": "error", "gap": "warning",
+DEFAULT_LEVEL = {"stale": "error", "drift": "error", "uncovered": "error", "regression": "error", "clash": "error", "dead": "error", "property": "error", "unknown": "error", "gap": "warning",
                  "duplicate": "warning", "redundant": "warning", "ambiguity": "warning", "override": "note"}
 
 
@@ -72,6 +79,9 @@ def _fallback_location(report: Report, entry: Entry) -> dict[str, Any]:
     """A finding with no clause (an outcome no clause decides, a refuted property) is
     placed at the property's line if it has one, else at the top of the encoding."""
     f = entry.finding
+    if f.detail.get("source_line") and f.documents:  # a sentence of the source (the gate's findings)
+        return {"physicalLocation": _physical(report.source_path(f.documents[0]), int(f.detail["source_line"])),
+                "message": {"text": f"{f.documents[0]} source text"}}
     for policy in report.policies.values():
         for doc in policy.documents:
             if doc.name not in f.documents:
@@ -88,7 +98,8 @@ def _fallback_location(report: Report, entry: Entry) -> dict[str, Any]:
     return {"physicalLocation": _physical(".", 0)}
 
 
-def _result(report: Report, entry: Entry, rule_index: dict[str, int]) -> dict[str, Any]:
+def _result(report: Report, entry: Entry, rule_index: dict[str, int],
+            states: dict[tuple[str, str], tuple[str, str]]) -> dict[str, Any]:
     f, data = entry.finding, entry.data
     text = f.message
     if data["region"]:
@@ -117,10 +128,18 @@ def _result(report: Report, entry: Entry, rule_index: dict[str, int]) -> dict[st
     }
     if related:
         result["relatedLocations"] = related
+    state = states.get((entry.analysis, f.fingerprint))
+    if state is not None:  # the gate's verdict on it: new since the base, or not; accepted, with why
+        status, reason = state
+        result["baselineState"] = "new" if status == "new" else "unchanged"
+        if status == "accepted":
+            result["suppressions"] = [{"kind": "external", "status": "accepted", "justification": reason}]
     return result
 
 
-def render(report: Report) -> str:
+def render(report: Report, states: dict[tuple[str, str], tuple[str, str]] | None = None) -> str:
+    """The SARIF log; `states` ((analysis, fingerprint) -> (gate status, reason)) adds
+    the gate's baseline state and suppressions."""
     rules = _rules(report)
     rule_index = {r["id"]: i for i, r in enumerate(rules)}
     log = {
@@ -129,7 +148,7 @@ def render(report: Report) -> str:
         "runs": [{
             "tool": {"driver": {"name": "clausecheck", "version": __version__, "rules": rules}},
             "columnKind": "unicodeCodePoints",
-            "results": [_result(report, e, rule_index) for e in report.entries],
+            "results": [_result(report, e, rule_index, states or {}) for e in report.entries],
         }],
     }
     return json.dumps(log, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
