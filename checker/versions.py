@@ -86,7 +86,10 @@ def revision_folder(paths: list[Path], revision: str) -> Iterator[tuple[list[Pat
         raise fail(Location(str(root)), f"unknown git revision {revision!r}")
     # the vocabulary (and the policy sets) sit above the document folders: unpack the
     # folder that holds the vocabulary, once, and find each path inside it
-    holder = find_vocabulary(document_folders(paths[0])[0].parent.resolve()).parent.relative_to(root)
+    vocabulary = find_vocabulary(document_folders(paths[0])[0].parent.resolve())
+    if not vocabulary.is_relative_to(root):
+        raise fail(Location(str(vocabulary)), f"the vocabulary is outside the git repository at {root}")
+    holder = vocabulary.parent.relative_to(root)
     with tempfile.TemporaryDirectory(prefix="clausecheck-") as tmp:
         unpack(root, revision, holder, Path(tmp))
         unpacked = [Path(tmp) / p.resolve().relative_to(root) for p in paths]

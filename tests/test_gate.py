@@ -241,3 +241,20 @@ def test_the_shipped_wiring_calls_the_gate_with_arguments_it_accepts() -> None:
     for command in commands:
         args = cli.parser().parse_args(_gate_arguments(command))
         assert args.run in (cli._gate, cli._check)
+
+
+def test_an_unknown_base_revision_is_unusable_input(repo, capsys) -> None:
+    assert cli.main(["gate", "--base", "no-such-branch"]) == cli.EXIT_INPUT
+    assert "unknown git revision 'no-such-branch'" in capsys.readouterr().err
+
+
+def test_a_solver_that_gives_up_never_passes(repo, capsys, monkeypatch) -> None:
+    from .test_check_unknown import _GivesUpAtTheEnd
+    from checker.search import GroupSearch
+
+    original = GroupSearch._quantified_solver
+    monkeypatch.setattr(GroupSearch, "_quantified_solver", lambda self: _GivesUpAtTheEnd(original(self)))
+    repo.replace("encodings/aptronix/source.txt", "Standard Window:", "We are glad to help.\nStandard Window:")
+    code, report = gate(capsys)
+    assert code == cli.EXIT_UNDECIDED and report["verdict"] == "undecided"
+    assert new(report, "unknown.solver-limit")
