@@ -33,3 +33,22 @@ def outcome_groups(conjuncts: tuple[ir.Conjunct, ...] | list[ir.Conjunct]) -> li
 
 def outcomes_of(group: tuple[ir.Conjunct, ...]) -> list[str]:
     return sorted({o for c in group for o in c.constrains | c.reads})
+
+
+def upstream(conjuncts: tuple[ir.Conjunct, ...] | list[ir.Conjunct], outcome: str) -> tuple[ir.Conjunct, ...]:
+    """The conjuncts that decide `outcome`: those that constrain it, and, in turn, those
+    that constrain an outcome these read or relate it to; in policy order.
+
+    A conjunct that only reads `outcome` (a consequence of it) is left out: it can
+    restrict the outcome only by contradicting another clause, which is a clash, not
+    a decision about the outcome."""
+    graph = nx.DiGraph()
+    graph.add_node(("outcome", outcome))
+    for c in conjuncts:
+        node = ("conjunct", c.order)
+        for x in c.constrains:
+            graph.add_edge(("outcome", x), node)       # x depends on c
+        for y in c.constrains | c.reads:
+            graph.add_edge(node, ("outcome", y))       # c depends on y
+    reached = {n[1] for n in nx.descendants(graph, ("outcome", outcome)) if n[0] == "conjunct"}
+    return tuple(c for c in conjuncts if c.order in reached)

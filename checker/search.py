@@ -5,6 +5,8 @@
   each shrunk to a minimal set at its witness facts and then blocked;
 - open outcomes: two readings of the outcomes, both consistent, that differ;
 - dead and implied conjuncts; property counterexamples;
+- two policies (`PairSearch`): where one forces a value the other does not (`compare`,
+  and `diff` of two versions: one forces, the other allows another value);
 - widening a witness to a region: the literals of a cube of atoms that can be
   dropped while the finding still holds everywhere inside.
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from fractions import Fraction
 from typing import Any, Iterable
 
 import z3
@@ -26,8 +29,9 @@ from .components import outcome_groups
 from .policy import Policy
 from .smt import SmtPolicy, SolverUnknown, local_seconds
 from .verdict import deletion_minimal
+from .vocabulary import BoolType, EnumType
 
-__all__ = ["Found", "GroupSearch", "SearchGaveUp", "SolverUnknown"]
+__all__ = ["Found", "GroupSearch", "PairSearch", "SearchGaveUp", "SolverUnknown"]
 
 # Witnesses start from a weekday morning so that they read like real orders.
 NICE_ORDER_TIME = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
@@ -284,8 +288,11 @@ class PairSearch:
     linked to that outcome (`components`), so each question quantifies over that
     group's outcomes alone."""
 
-    def __init__(self, first: Policy, second: Policy, timeout_ms: int | None = None):
+    def __init__(self, first: Policy, second: Policy, timeout_ms: int | None = None, scope=None):
+        """`scope(conjuncts, outcome)` picks the conjuncts that decide an outcome for
+        `forced_against` (default: the outcome's whole group)."""
         combined = Policy(first.vocabulary, first.documents + second.documents)
+        self.scope = scope
         self.policy = combined
         self.search = GroupSearch(combined, combined.conjuncts, timeout_ms)
         smt = self.smt = self.search.smt
@@ -312,12 +319,22 @@ class PairSearch:
     def _forced(self, conjuncts, outcome: str, second: bool, suffix: str) -> z3.BoolRef:
         """Every reading of the group's outcomes that satisfies it gives `outcome` the
         value it has in this reading."""
-        names = sorted({o for c in conjuncts for o in c.constrains | c.reads} | {outcome})
+        fresh, reading = self._fresh_reading(conjuncts, outcome, second, suffix)
+        return z3.ForAll(list(fresh.values()), z3.Implies(reading, fresh[outcome] == self._outcome(outcome, second)))
+
+    def _fresh_reading(self, conjuncts, outcome: str, second: bool, suffix: str) -> tuple[dict[str, z3.ExprRef], z3.BoolRef]:
+        """The group holding in a fresh copy of its outcomes, each in its range: (the
+        fresh constants by outcome, the formula). For quantifying over readings."""
+        names = _names(conjuncts, outcome)
         fresh = {n: z3.Const(f"{n}@{suffix}", self.smt.vars[n].sort()) for n in names}
         renamed = z3.substitute(self._holds(conjuncts, second), *[(self._outcome(n, second), fresh[n]) for n in names])
         domain = z3.And(*[self.smt.in_domain(n, fresh[n]) for n in names])
-        return z3.ForAll(list(fresh.values()),
-                         z3.Implies(z3.And(domain, renamed), fresh[outcome] == self._outcome(outcome, second)))
+        return fresh, z3.And(domain, renamed)
+
+    def _reading(self, conjuncts, outcome: str, second: bool) -> z3.BoolRef:
+        """This side's own copy of the outcomes is a consistent reading of the group."""
+        names = _names(conjuncts, outcome)
+        return z3.And(self._holds(conjuncts, second), *[self.smt.in_domain(n, self._outcome(n, second)) for n in names])
 
     def decided_differently(self, outcome: str, first_value=None, second_value=None) -> Found | None:
         """Facts under which the first policy forces `outcome` to one value and the second
@@ -351,4 +368,91 @@ class PairSearch:
         return self.search.widen(literals, [z3.Or(*escapes)])
 
     def _value(self, outcome: str, value) -> z3.ExprRef:
-        return self.smt.equals(outcome, value).arg(1)
+        # Built from the type: Z3 shares `x == 10` with an existing `10 == x`, so the
+        # sides of `smt.equals` cannot be relied on.
+        t, ctx = self.policy.vocabulary.outcomes[outcome].type, self.smt.ctx
+        if isinstance(t, BoolType):
+            return z3.BoolVal(bool(value), ctx)
+        if isinstance(t, EnumType):
+            return z3.IntVal(t.values.index(value), ctx)
+        number = Fraction(value)
+        return z3.IntVal(int(number), ctx) if t.integer else z3.RealVal(f"{number.numerator}/{number.denominator}", ctx)
+
+    # -- one side forces, the other allows another value (`diff`) ------------------------------
+
+    def _sides(self, outcome: str, forcing_second: bool) -> tuple[list[ir.Conjunct], list[ir.Conjunct]]:
+        forcing, other = (self.second, self.first) if forcing_second else (self.first, self.second)
+        if self.scope is not None:
+            return ([c for c in self.scope(forcing, outcome) if not c.is_discretion],
+                    [c for c in self.scope(other, outcome) if not c.is_discretion])
+        return self._group(forcing, outcome), self._group(other, outcome)
+
+    def forced_against(self, outcome: str, forcing_second: bool, value=None,
+                       avoid: Iterable[list[tuple[ir.Expr, bool]]] = (), within: ir.Expr | None = None) -> Found | None:
+        """Facts, inside `within` (a condition over facts) and outside the `avoid` regions,
+        under which one policy (the second when `forcing_second`) forces `outcome` (to
+        `value`, when given) and the other has a consistent reading of its group in which
+        `outcome` has another value; both groups are consistent there. None (unsat) iff
+        there are no such facts."""
+        forcing, other = self._sides(outcome, forcing_second)
+        mine, theirs = self._outcome(outcome, forcing_second), self._outcome(outcome, not forcing_second)
+        solver = self.search._quantified_solver()
+        if within is not None:
+            solver.add(self.smt.compile(within))  # a cut of the fact space: much faster when narrow
+        solver.add(self._reading(forcing, outcome, forcing_second),
+                   self._forced(forcing, outcome, forcing_second, "all!forcing"),
+                   self._reading(other, outcome, not forcing_second), theirs != mine)
+        if value is not None:
+            solver.add(mine == self._value(outcome, value))
+        for region in avoid:
+            solver.add(z3.Not(self.search.cube(region)))
+        model = self._solve(solver)
+        return None if model is None else Found((), self.search._facts(model))
+
+    def widen_forced(self, literals: list[tuple[ir.Expr, bool]], outcome: str, forcing_second: bool,
+                     value) -> list[tuple[ir.Expr, bool]] | None:
+        """The fewest literals (dropped greedily, in order) whose cube holds only facts at
+        which `forced_against(outcome, forcing_second, value)` holds; None when even the
+        whole cube holds facts where it fails (it then hangs on more than these atoms)."""
+        forcing, other = self._sides(outcome, forcing_second)
+        target = self._value(outcome, value)
+        # A case leaves the region when the forcing side has a reading with another value,
+        # or it clashes, or the other side has no consistent reading with another value.
+        wavers = z3.And(self._reading(forcing, outcome, forcing_second), self._outcome(outcome, forcing_second) != target)
+        mine, forcing_reading = self._fresh_reading(forcing, outcome, forcing_second, "escape!forcing")
+        theirs, other_reading = self._fresh_reading(other, outcome, not forcing_second, "escape!other")
+        no_other = z3.ForAll(list(mine.values()) + list(theirs.values()),
+                             z3.Implies(forcing_reading, z3.Not(z3.And(other_reading, theirs[outcome] != target))))
+        solver = self.search._quantified_solver()
+        solver.add(z3.Or(wavers, no_other))
+        compiled = [self.search.cube([lit]) for lit in literals]
+
+        def inside(kept: list[int]) -> bool:
+            solver.push()
+            try:
+                solver.add(*[compiled[k] for k in kept])
+                return self._solve(solver) is None
+            finally:
+                solver.pop()
+
+        kept = list(range(len(literals)))
+        if not inside(kept):
+            return None
+        for i in list(kept):
+            trial = [k for k in kept if k != i]
+            if inside(trial):
+                kept = trial
+        return [literals[k] for k in kept]
+
+    def _solve(self, solver: z3.Solver) -> z3.ModelRef | None:
+        """A model, or None when unsat; `SolverUnknown` when the solver gives up."""
+        self.search.calls += 1
+        result = solver.check()
+        if result == z3.unknown:
+            raise SolverUnknown(solver.reason_unknown())
+        return solver.model() if result == z3.sat else None
+
+
+def _names(conjuncts, outcome: str) -> list[str]:
+    """The outcomes a group mentions, and `outcome`."""
+    return sorted({o for c in conjuncts for o in c.constrains | c.reads} | {outcome})
