@@ -130,6 +130,78 @@ def _compare(args: argparse.Namespace) -> int:
     return EXIT_UNDECIDED if matrix.unknown else EXIT_OK
 
 
+def _gate(args: argparse.Namespace) -> int:
+    from .baseline import read_baseline, write_baseline
+    from .files import write_atomic
+    from .gate import load_version, run_gate, run_target
+    from .render import gate_ci, gate_summary
+
+    paths = [Path(p) for p in args.paths]
+    if args.write_baseline:
+        if not args.reason or not args.reason.strip():
+            raise InputError([_usage("--write-baseline needs --reason TEXT: why these findings are accepted")])
+        target = Path(args.write_baseline)
+        keep = read_baseline(target) if target.exists() else {}
+        head = load_version(paths, "working tree", args.timeout_ms)
+        analyses = [run_target(head, head.targets[n], args.timeout_ms)[0] for n in sorted(head.targets)]
+        count = write_baseline(target, analyses, args.reason.strip(), keep)
+        print(f"wrote {count} accepted finding(s) to {target}")
+        return EXIT_UNDECIDED if any(f.kind == "unknown" for a in analyses for f in a.findings) else EXIT_OK
+    baseline = read_baseline(Path(args.baseline)) if args.baseline else None
+    result = run_gate(paths, base=args.base, use_git=args.base is not None or baseline is None,
+                      baseline=baseline, baseline_name=args.baseline, fail_level=args.fail_level,
+                      timeout_ms=args.timeout_ms, no_new_restrictions=args.no_new_restrictions)
+    vocabulary = result.vocabulary
+    if args.markdown:
+        write_atomic(args.markdown, gate_summary.render_markdown(result, vocabulary))
+    if args.sarif:
+        write_atomic(args.sarif, gate_ci.render_sarif(result))
+    if args.junit:
+        write_atomic(args.junit, gate_ci.render_junit(result, vocabulary))
+    render = {"text": gate_summary.render_text, "markdown": gate_summary.render_markdown, "json": gate_summary.render_json}
+    sys.stdout.write(render[args.format](result, vocabulary))
+    if args.github_annotations:
+        sys.stdout.write(gate_ci.render_annotations(result, vocabulary))
+    return result.exit_code
+
+
+def _usage(message: str):
+    from .errors import Location, Problem
+    return Problem(Location("clausecheck gate"), message)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from contextlib import ExitStack
+
+    from .diff import diff_versions
+    from .render import diff_text
+    from .versions import repository_root, revision_folder
+    from .workspace import Workspace
+
+    encodings = Path(args.encodings)
+    with ExitStack() as stack:
+        versions = []
+        for spec in (args.old, args.new):
+            if Path(spec).is_dir():
+                versions.append(Path(spec))
+                continue
+            repository_root(encodings)  # a clear error outside a repository
+            unpacked, _ = stack.enter_context(revision_folder([encodings], spec))
+            if not unpacked:
+                from .errors import Location, fail
+                raise fail(Location(str(encodings)), f"{encodings} does not exist at revision {spec!r}")
+            versions.append(unpacked[0])
+        new = Workspace.load([versions[1]], args.timeout_ms)
+        old = Workspace.load([versions[0]], args.timeout_ms, vocabulary=new.vocabulary)
+        diffs = diff_versions(new.vocabulary, old.documents, new.documents, args.timeout_ms)
+    sys.stdout.write(diff_text.render(diffs, new.vocabulary, args.format))
+    verdicts = [o.verdict for d in diffs for o in d.outcomes]
+    if "unknown" in verdicts:
+        return EXIT_UNDECIDED
+    changed = any(v != "equivalent" for v in verdicts) or any(d.status in ("added", "removed") for d in diffs)
+    return EXIT_FAIL if changed else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="clausecheck", description="Find and prove clashes in seller policies with an SMT solver.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -163,6 +235,36 @@ def parser() -> argparse.ArgumentParser:
     comp.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     comp.add_argument("--timeout-ms", type=int, default=10000)
     comp.set_defaults(run=_compare)
+
+    gate = sub.add_parser("gate", help="for CI: fail on what an edit of the policies brings (new clashes, stale quotes, "
+                                       "drift, uncovered sentences, lost customer rights)")
+    gate.add_argument("paths", nargs="*", default=["encodings"], help="documents or folders of documents (default: encodings)")
+    gate.add_argument("--base", metavar="REV", help="the git revision to compare with (default: the merge base with "
+                                                     "the default branch; without --baseline only)")
+    gate.add_argument("--baseline", metavar="FILE", help="a file of accepted findings, each with a reason (alone: no git)")
+    gate.add_argument("--fail-level", choices=("error", "warning", "info"), default="error",
+                      help="the lowest severity of a new finding that fails the gate (default: error)")
+    gate.add_argument("--no-new-restrictions", action="store_true",
+                      help="also fail when a case the base allowed (cancel, return, refund, warranty ...) is now refused")
+    gate.add_argument("--format", choices=("text", "markdown", "json"), default="text", help="what to print")
+    gate.add_argument("--markdown", metavar="FILE", help="write the summary as Markdown (a pull-request comment)")
+    gate.add_argument("--sarif", metavar="FILE", help="write SARIF 2.1.0 (code-scanning annotations)")
+    gate.add_argument("--junit", metavar="FILE", help="write JUnit XML")
+    gate.add_argument("--github-annotations", action="store_true", help="print GitHub workflow commands for new findings")
+    gate.add_argument("--write-baseline", metavar="FILE", help="accept every current finding into FILE (with --reason) and exit")
+    gate.add_argument("--reason", help="why the findings written by --write-baseline are accepted")
+    gate.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
+    gate.set_defaults(run=_gate)
+
+    dif = sub.add_parser("diff", help="the semantic difference of two versions: per outcome equivalent, narrower, "
+                                      "broader or incomparable, with the cases that changed")
+    dif.add_argument("old", help="a folder of encodings, or a git revision")
+    dif.add_argument("new", help="a folder of encodings, or a git revision")
+    dif.add_argument("--encodings", default="encodings", help="where the encodings are in the repository, for revisions "
+                                                               "(default: encodings)")
+    dif.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    dif.add_argument("--timeout-ms", type=int, default=10000)
+    dif.set_defaults(run=_diff)
 
     cover = sub.add_parser("coverage", help="count sentences, clauses and skipped sentences; list uncovered sentences")
     cover.add_argument("paths", nargs="*", default=["encodings"])

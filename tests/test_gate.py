@@ -258,3 +258,25 @@ def test_a_solver_that_gives_up_never_passes(repo, capsys, monkeypatch) -> None:
     code, report = gate(capsys)
     assert code == cli.EXIT_UNDECIDED and report["verdict"] == "undecided"
     assert new(report, "unknown.solver-limit")
+
+
+def test_diff_of_a_revision_and_the_working_tree(repo, capsys) -> None:
+    assert cli.main(["diff", "HEAD", "encodings"]) == cli.EXIT_OK  # nothing edited
+    assert "equivalent" in capsys.readouterr().out
+    repo.replace("encodings/aptronix/encoding.yaml", "request_at) <= 48 and", "request_at) <= 24 and")
+    assert cli.main(["diff", "HEAD", "encodings", "--format", "json"]) == cli.EXIT_FAIL
+    (document,) = json.loads(capsys.readouterr().out)["documents"]
+    verdicts = {o["outcome"]: o for o in document["outcomes"]}
+    assert verdicts["cancellation_allowed"]["verdict"] == "narrower"
+    assert not verdicts["warranty_covered"]["analysed"]  # no changed clause reaches it
+    (region,) = verdicts["cancellation_allowed"]["regions"]
+    assert region["direction"] == "below" and any("more than 24 and at most 48" in w for w in region["region"])
+
+
+def test_diff_of_two_folders_and_of_a_missing_revision(repo, tmp_path, capsys) -> None:
+    shutil.copytree(repo.path("encodings"), tmp_path / "old")
+    repo.replace("encodings/aptronix/encoding.yaml", "request_at) <= 48 and", "request_at) <= 72 and")
+    assert cli.main(["diff", str(tmp_path / "old"), "encodings"]) == cli.EXIT_FAIL
+    assert "cancellation allowed: broader" in capsys.readouterr().out
+    assert cli.main(["diff", "no-such-tag", "encodings"]) == cli.EXIT_INPUT
+    assert "unknown git revision 'no-such-tag'" in capsys.readouterr().err
