@@ -24,7 +24,7 @@ from typing import Literal
 
 from .analyse import Options, analyse
 from .errors import InputError, Location, Problem
-from .findings import KIND_ORDER, SEVERITIES, Analysis, Finding
+from .findings import KIND_ORDER, RULES, SEVERITIES, Analysis, Finding
 from .gatechecks import document_checks
 from .load import find_vocabulary, document_folders
 from .policy import Policy
@@ -149,8 +149,6 @@ def clause_acceptance(finding: Finding) -> str | None:
 def check_acceptances(version: Version) -> None:
     """An `accept:` entry must name a rule or kind the checker has (a typo would
     silently accept nothing)."""
-    from .report.sarif import RULES
-
     known = set(KIND_ORDER) | set(RULES)
     problems = [Problem(c.location, f"clause {c.id}: accept: unknown rule {rule!r} (a rule such as "
                                     f"clash.within-document, or a kind such as clash)")

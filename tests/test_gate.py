@@ -176,8 +176,11 @@ def test_accepted_findings_stay_accepted_after_an_unrelated_edit_and_renumbering
     baseline = repo.path("clausecheck-baseline.yaml")
     assert cli.main(["gate", "--write-baseline", str(baseline), "--reason", "reviewed by legal, 2026-11"]) == 0
     capsys.readouterr()
-    # renumber a clause (and what points at it), and reword a sentence no clause is about
+    # renumber a clause, reword a clause no finding is about (text and quote together),
+    # and add a sentence no clause is about
     repo.replace("encodings/aptronix/encoding.yaml", 'id: "1.4b"', 'id: "1.4c"')
+    for path in ("encodings/aptronix/source.txt", "encodings/aptronix/encoding.yaml"):
+        repo.replace(path, "provider will be deducted from", "provider is deducted from")
     repo.replace("encodings/aptronix/source.txt", "Standard Window:", "We are glad to help.\nStandard Window:")
     code, report = gate(capsys, "--baseline", str(baseline))
     assert report["base"] is None and report["baseline"] == str(baseline)
@@ -280,3 +283,13 @@ def test_diff_of_two_folders_and_of_a_missing_revision(repo, tmp_path, capsys) -
     assert "cancellation allowed: broader" in capsys.readouterr().out
     assert cli.main(["diff", "no-such-tag", "encodings"]) == cli.EXIT_INPUT
     assert "unknown git revision 'no-such-tag'" in capsys.readouterr().err
+
+
+def test_every_rule_the_checker_reports_is_described() -> None:
+    """An `accept:` entry is checked against RULES, and SARIF describes rules from it:
+    a rule missing there could not be accepted."""
+    from checker.findings import KIND_ORDER, RULES
+
+    pattern = re.compile(r'"((?:%s)\.[a-z-]+)"' % "|".join(KIND_ORDER))
+    used = {m for path in (ROOT / "checker").rglob("*.py") for m in pattern.findall(path.read_text())}
+    assert len(used) >= 20 and used <= set(RULES)

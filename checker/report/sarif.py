@@ -13,38 +13,13 @@ import json
 from typing import Any
 
 from .. import __version__, ir
+from ..findings import RULES
 from .model import Entry, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT = "clausecheck/v1"
 
-# The rules `check` reports (README, "Checking policies"); a rule not listed here
-# still gets an entry, described by its id.
-RULES = {
-    "clash.within-document": "Facts under which a minimal set of clauses of one document cannot all hold",
-    "clash.across-documents": "Facts under which a minimal set of clauses of several documents cannot all hold",
-    "override.exception": "An exception the text makes, and the clash it resolves",
-    "override.rank": "A clash between documents of a ranked set, resolved by rank",
-    "dead.unsatisfiable-condition": "A clause whose condition no case meets",
-    "dead.always-overridden": "A clause every case of which is taken by its exceptions",
-    "gap.open-outcome": "Facts for which no clause decides an outcome the request asks about",
-    "gap.no-clause": "An outcome a request asks about that no clause decides at all",
-    "duplicate.same-text": "The same text encoded twice",
-    "duplicate.same-meaning": "Two clauses that imply each other",
-    "redundant.implied": "A clause implied by others",
-    "redundant.self-evident": "A clause whose requirement holds in every case it applies to",
-    "ambiguity.time-reading": "A time limit whose reading (inclusive or not, calendar or working days) changes an outcome",
-    "ambiguity.vague-term": "An undefined term the outcome turns on",
-    "property.refuted": "A stated property fails, with a counterexample",
-    "unknown.solver-limit": "The solver could not answer within the time limit",
-    "stale.quote": "A clause quotes text that is no longer in its source (the text was edited, the encoding was not)",
-    "stale.skipped-quote": "A skipped sentence is no longer in its source",
-    "drift.number": "A number in a clause's quote differs from the number its encoding uses",
-    "uncovered.normative": "A sentence that decides something (a duty, a limit, a fee) is neither encoded nor skipped",
-    "uncovered.sentence": "A sentence is neither encoded nor skipped",
-    "regression.customer-right": "A case the base version allowed (cancel, return, refund, warranty) is now refused",
-}
 DEFAULT_LEVEL = {"stale": "error", "drift": "error", "uncovered": "error", "regression": "error", "clash": "error", "dead": "error", "property": "error", "unknown": "error", "gap": "warning",
                  "duplicate": "warning", "redundant": "warning", "ambiguity": "warning", "override": "note"}
 
