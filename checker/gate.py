@@ -174,7 +174,6 @@ def classify(analyses: list[Analysis], base: dict[str, set[str]], accepted: dict
     return items
 
 
-
 # ---- the run -------------------------------------------------------------------------
 
 
@@ -219,7 +218,7 @@ def run_gate(paths: list[Path], *, base: str | None = None, use_git: bool = True
                                                timeout_ms, result)
     elif no_new_restrictions:
         raise InputError([Problem(Location(str(paths[0])), "--no-new-restrictions compares with a base revision: "
-                                                           "give --base REV (or leave out --no-git)")])
+                                                           "give --base REV (a baseline file has no earlier version to compare with)")])
     for name in sorted(to_run):
         analysis, policy = run_target(head, to_run[name], timeout_ms)
         if regressions.get(name):

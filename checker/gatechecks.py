@@ -30,6 +30,13 @@ def is_normative(sentence: str) -> bool:
     return NORMATIVE.search(sentence) is not None
 
 
+def _missing_part(document: Document, quote: str) -> str:
+    """The first sentence of a stale quote that is not in the source (a quote may span
+    several sentences, of which the edit changed one)."""
+    pieces = re.split(r"(?<=[.!?;])\s+", normalise(quote))
+    return next((p for p in pieces if document.source.find(p) is None), normalise(quote))
+
+
 def _nearest(quote: str, sentences: tuple[Sentence, ...]) -> Sentence | None:
     """The sentence most like `quote` (its new wording, after an edit), if any is close."""
     needle = normalise(quote)
@@ -67,7 +74,7 @@ def document_checks(document: Document) -> list[Finding]:
     uncovered = coverage(document).uncovered
     replaced: set[Sentence] = set()
     for stale in document.stale:
-        now = _nearest(stale.quote, uncovered)
+        now = _nearest(_missing_part(document, stale.quote), uncovered)
         if now is not None:
             replaced.add(now)  # told in the stale finding, not again as uncovered
         findings.append(_stale_finding(document, stale, now))

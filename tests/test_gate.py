@@ -293,3 +293,18 @@ def test_every_rule_the_checker_reports_is_described() -> None:
     pattern = re.compile(r'"((?:%s)\.[a-z-]+)"' % "|".join(KIND_ORDER))
     used = {m for path in (ROOT / "checker").rglob("*.py") for m in pattern.findall(path.read_text())}
     assert len(used) >= 20 and used <= set(RULES)
+
+
+def test_lost_rights_need_a_base_version(repo, capsys) -> None:
+    baseline = repo.path("baseline.yaml")
+    baseline.write_text("version: 1\naccepted: []\n")
+    assert cli.main(["gate", "--baseline", str(baseline), "--no-new-restrictions"]) == cli.EXIT_INPUT
+    assert "give --base REV" in capsys.readouterr().err
+
+
+def test_a_stale_quote_of_several_sentences_finds_the_one_that_changed(repo, capsys) -> None:
+    # 1.1's second quote spans three sentences; the edit changes the last one
+    repo.replace("encodings/aptronix/source.txt", "the order is considered firm", "the order is considered final")
+    code, report = gate(capsys)
+    (stale,) = new(report, "stale.quote")
+    assert code == 1 and "considered final" in stale["detail"]["now"]
