@@ -308,3 +308,12 @@ def test_a_stale_quote_of_several_sentences_finds_the_one_that_changed(repo, cap
     code, report = gate(capsys)
     (stale,) = new(report, "stale.quote")
     assert code == 1 and "considered final" in stale["detail"]["now"]
+
+
+def test_a_base_that_does_not_load_makes_every_finding_new(repo, capsys) -> None:
+    repo.replace("encodings/aptronix/encoding.yaml", "clauses:\n", "clauses:\n  - id: [unclosed\n")
+    repo.commit("a broken encoding")
+    repo.replace("encodings/aptronix/encoding.yaml", "clauses:\n  - id: [unclosed\n", "clauses:\n")
+    code, report = gate(capsys)
+    assert code == 1 and any("the base does not load" in n for n in report["notes"])
+    assert {f["status"] for f in report["findings"]} == {"new"}
