@@ -50,8 +50,10 @@ def default_base(root: Path) -> str:
     for branch in candidates:
         if is_revision(root, branch):
             base = _git(root, "merge-base", "HEAD", branch)
-            if base.returncode == 0:
-                return base.stdout.decode().strip()
+            if base.returncode != 0:  # never fall back to HEAD here: that would pass every edit
+                raise fail(Location(str(root)), f"no merge base of HEAD and {branch} (a shallow clone? fetch the "
+                                                "history, e.g. fetch-depth: 0, or give --base REV)")
+            return base.stdout.decode().strip()
     if is_revision(root, "HEAD"):
         return "HEAD"
     raise fail(Location(str(root)), "the repository has no commit yet: there is no base to compare with")

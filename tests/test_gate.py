@@ -317,3 +317,12 @@ def test_a_base_that_does_not_load_makes_every_finding_new(repo, capsys) -> None
     code, report = gate(capsys)
     assert code == 1 and any("the base does not load" in n for n in report["notes"])
     assert {f["status"] for f in report["findings"]} == {"new"}
+
+
+def test_the_default_base_is_the_merge_base_with_the_default_branch(repo, capsys) -> None:
+    git(repo.root, "checkout", "-q", "-b", "edit-cancellation")
+    repo.replace("encodings/aptronix/source.txt", "deadline of 48 hours", "deadline of 72 hours")
+    repo.commit("72 hours")  # committed on the branch: HEAD has it, main does not
+    code, report = gate(capsys)
+    assert code == 1 and report["base"] == git(repo.root, "rev-parse", "main").strip()
+    assert [c["id"] for f in new(report, "stale.quote") for c in f["clauses"]] == ["1.1"]
