@@ -1,8 +1,8 @@
 """The baseline file: findings the policy owners have accepted, each with a reason.
 
-The gate does not fail on a finding whose fingerprint is listed. The other fields
-of an entry (analysis, rule, clauses, message) are there for the people who read
-the file; only the fingerprint and the reason count.
+The gate does not fail on a finding whose fingerprint or clause fingerprint is
+listed. The other fields of an entry (analysis, rule, clauses, message) are there
+for the people who read the file.
 """
 
 from __future__ import annotations
@@ -21,8 +21,9 @@ from .load import position, read_yaml, validate
 
 HEADER = """\
 # Findings of clausecheck that the policy owners accept: the CI gate does not fail on them.
-# Each entry needs a reason. Only `fingerprint` and `reason` count; the other fields
-# say what the finding was, for the people who read this file.
+# Each entry needs a reason. A finding is accepted when its fingerprint (by the words of
+# its clauses) or its clause_fingerprint (by their ids) is listed; the other fields say
+# what the finding was, for the people who read this file.
 """
 
 
@@ -33,6 +34,7 @@ class _Strict(BaseModel):
 class BaselineEntry(_Strict):
     fingerprint: str = Field(pattern=r"^[0-9a-f]{16}$")
     reason: str = Field(min_length=1)
+    clause_fingerprint: str = Field(default="", pattern=r"^([0-9a-f]{16})?$")
     analysis: str = ""
     rule: str = ""
     clauses: list[str] = []
@@ -56,6 +58,8 @@ def read_baseline(path: Path) -> dict[str, str]:
         if not entry.reason.strip():
             problems.append(Problem(position(path, root, ("accepted", i, "reason")), "the reason is blank"))
         accepted[entry.fingerprint] = entry.reason.strip()
+        if entry.clause_fingerprint:
+            accepted[entry.clause_fingerprint] = entry.reason.strip()
     if problems:
         raise InputError(problems)
     return accepted
@@ -73,7 +77,8 @@ def write_baseline(path: Path, analyses: list[Analysis], reason: str, keep: dict
                 continue
             entries.append({
                 "fingerprint": f.fingerprint,
-                "reason": keep.get(f.fingerprint, reason),
+                "clause_fingerprint": f.clause_fingerprint,
+                "reason": keep.get(f.fingerprint, keep.get(f.clause_fingerprint, reason)),
                 "analysis": analysis.name,
                 "rule": f.rule,
                 "clauses": [f"{c.document} {c.id}" for c in f.clauses],

@@ -69,9 +69,18 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        quotes = sorted(f"{c.document}\x1f{normalise(c.quote)}" for c in self.clauses)
+        """The finding by its clauses' words: survives renumbering and edits elsewhere."""
+        return self._digest(sorted(f"{c.document}\x1f{normalise(c.quote)}" for c in self.clauses))
+
+    @property
+    def clause_fingerprint(self) -> str:
+        """The finding by its clauses' ids: survives a rewording of those clauses. The gate
+        takes a finding as already known when either fingerprint matches."""
+        return self._digest(["by-id", *sorted(f"{c.document}\x1f{c.id}" for c in self.clauses)])
+
+    def _digest(self, clauses: list[str]) -> str:
         extra = [f"{k}={v}" for k, v in sorted(self.detail.items()) if k in IDENTIFYING_DETAIL]
-        text = "\x1e".join([self.kind, self.rule, *self.documents, *self.outcomes, *quotes, *extra, str(self.ordinal)])
+        text = "\x1e".join([self.kind, self.rule, *self.documents, *self.outcomes, *clauses, *extra, str(self.ordinal)])
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @property

@@ -8,7 +8,9 @@ when asked, customer-right regressions against the base (`diff.restrictions`).
 Each head finding is
 - `accepted` when the baseline lists its fingerprint, or one of its clauses accepts
   its rule (`accept:` in the encoding), always with a reason;
-- `existing` when the base has a finding with the same fingerprint;
+- `existing` when the base has the same finding: the same fingerprint (by the
+  clauses' words, so renumbering is no change) or the same clause fingerprint (by
+  their ids, so rewording a clause that was already in a clash is no new clash);
 - `new` otherwise.
 The gate fails on a new finding at or above the fail level; a solver `unknown` in
 the head or the base is never a pass (exit 3). Analyses whose files are the same in
@@ -162,12 +164,12 @@ def classify(analyses: list[Analysis], base: dict[str, set[str]], accepted: dict
     items = []
     for analysis in analyses:
         for f in analysis.findings:
-            reason = accepted.get(f.fingerprint) or clause_acceptance(f)
+            reason = accepted.get(f.fingerprint) or accepted.get(f.clause_fingerprint) or clause_acceptance(f)
             if f.kind == "unknown":
                 items.append(Gated(analysis.name, f, "new"))  # never accepted: it decides nothing
             elif reason:
                 items.append(Gated(analysis.name, f, "accepted", reason))
-            elif f.fingerprint in base.get(analysis.name, set()):
+            elif {f.fingerprint, f.clause_fingerprint} & base.get(analysis.name, set()):
                 items.append(Gated(analysis.name, f, "existing"))
             else:
                 items.append(Gated(analysis.name, f, "new"))
@@ -178,7 +180,7 @@ def classify(analyses: list[Analysis], base: dict[str, set[str]], accepted: dict
 
 
 def _fingerprints(analysis: Analysis) -> set[str]:
-    return {f.fingerprint for f in analysis.findings}
+    return {p for f in analysis.findings for p in (f.fingerprint, f.clause_fingerprint)}
 
 
 def run_gate(paths: list[Path], *, base: str | None = None, use_git: bool = True,

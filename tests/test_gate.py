@@ -326,3 +326,15 @@ def test_the_default_base_is_the_merge_base_with_the_default_branch(repo, capsys
     code, report = gate(capsys)
     assert code == 1 and report["base"] == git(repo.root, "rev-parse", "main").strip()
     assert [c["id"] for f in new(report, "stale.quote") for c in f["clauses"]] == ["1.1"]
+
+
+def test_rewording_a_clause_that_was_already_in_a_clash_is_no_new_clash(repo, capsys) -> None:
+    # 72 hours in text and encoding together: the clash of 1.1, 1.5 and 3.1b now reaches
+    # 72 hours, but it is the same clash of the same clauses (matched by their ids)
+    for path in ("encodings/aptronix/source.txt", "encodings/aptronix/encoding.yaml"):
+        repo.replace(path, "deadline of 48 hours", "deadline of 72 hours")
+    repo.replace("encodings/aptronix/encoding.yaml", "request_at) <= 48 and", "request_at) <= 72 and")
+    code, report = gate(capsys)
+    clashes = [f for f in report["findings"] if f["rule"] == "clash.within-document"]
+    assert clashes and {f["status"] for f in clashes} == {"existing"}
+    assert code == 0

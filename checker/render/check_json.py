@@ -25,6 +25,7 @@ def finding_json(finding: Finding, vocabulary: Vocabulary, index: int) -> dict[s
         "severity": finding.severity,
         "message": finding.message,
         "fingerprint": finding.fingerprint,
+        "clause_fingerprint": finding.clause_fingerprint,
         "documents": list(finding.documents),
         "outcomes": list(finding.outcomes),
         "clauses": [clause_json(c, with_location=True) for c in finding.clauses],

@@ -3,8 +3,9 @@
 One run; the rules are the finding rules (their ids are stable, so results stay
 attached across runs), one result per finding, located at its first clause in the
 encoding file, with the other clauses and the quoted lines of `source.txt` as
-related locations. The finding's fingerprint (built from quotes, not ids or lines)
-goes in `partialFingerprints`, so a renumbered clause is still the same result.
+related locations. Both fingerprints of the finding go in `partialFingerprints`: by
+the clauses' words (a renumbered clause is still the same result) and by their ids
+(a reworded clause is too).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from .model import Entry, Report
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT = "clausecheck/v1"
+CLAUSE_FINGERPRINT = "clausecheck/clauses/v1"
 
 DEFAULT_LEVEL = {"stale": "error", "drift": "error", "uncovered": "error", "regression": "error", "clash": "error", "dead": "error", "property": "error", "unknown": "error", "gap": "warning",
                  "duplicate": "warning", "redundant": "warning", "ambiguity": "warning", "override": "note"}
@@ -97,7 +99,7 @@ def _result(report: Report, entry: Entry, rule_index: dict[str, int],
         "level": LEVEL[f.severity],
         "message": {"text": text},
         "locations": [_clause_location(f.clauses[0]) if f.clauses else _fallback_location(report, entry)],
-        "partialFingerprints": {FINGERPRINT: f.fingerprint},
+        "partialFingerprints": {FINGERPRINT: f.fingerprint, CLAUSE_FINGERPRINT: f.clause_fingerprint},
         "properties": {"finding": entry.fid, "analysis": entry.analysis, "kind": f.kind,
                        "documents": list(f.documents), "outcomes": list(f.outcomes)},
     }
