@@ -13,8 +13,8 @@ from .conftest import ROOT
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_two_walkthroughs() -> None:
-    assert [p.name for p in NOTEBOOKS] == ["01-proving-cases.ipynb", "02-finding-clashes.ipynb"]
+def test_there_are_three_walkthroughs() -> None:
+    assert [p.name for p in NOTEBOOKS] == ["01-proving-cases.ipynb", "02-finding-clashes.ipynb", "03-gating-an-edit.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
