@@ -201,6 +201,7 @@ def test_a_baseline_entry_without_a_reason_is_unusable_input(repo, capsys) -> No
 
 def test_outputs_for_ci(repo, capsys, tmp_path) -> None:
     _add_clashing_clause(repo)
+    repo.replace("encodings/aptronix/source.txt", "Standard Window:", "Refunds are not possible after 90 days.\nStandard Window:")
     out = tmp_path / "out"
     code = cli.main(["gate", "--markdown", str(out / "gate.md"), "--sarif", str(out / "gate.sarif"),
                      "--junit", str(out / "gate.xml"), "--github-annotations"])
@@ -212,12 +213,16 @@ def test_outputs_for_ci(repo, capsys, tmp_path) -> None:
     new_clash = [r for r in results if r["ruleId"] == "clash.within-document" and r["baselineState"] == "new"]
     assert new_clash and all(r["relatedLocations"] for r in new_clash)  # the other clause of the clash
     assert {r["baselineState"] for r in results} == {"new", "unchanged"}
+    (uncovered,) = [r for r in results if r["ruleId"] == "uncovered.normative"]
+    place = uncovered["locations"][0]["physicalLocation"]
+    assert place["artifactLocation"]["uri"] == "encodings/aptronix/source.txt" and place["region"]["startLine"] == 18
     suites = ET.parse(out / "gate.xml").getroot()
     assert int(suites.get("failures")) == len([r for r in results if r["baselineState"] == "new" and r["level"] == "error"])
     markdown = (out / "gate.md").read_text()
     assert markdown.startswith("## clausecheck gate: FAILED") and "9.9" in markdown and len(markdown) < 65536
     annotations = [line for line in printed.splitlines() if line.startswith("::error ")]
-    assert annotations and all(line.startswith("::error file=encodings/aptronix/encoding.yaml,line=") for line in annotations)
+    assert "::error file=encodings/aptronix/source.txt,line=18," in printed
+    assert all(line.startswith("::error file=encodings/aptronix/") for line in annotations)
 
 
 def test_the_gate_outside_a_repository_needs_a_baseline(tmp_path, monkeypatch, capsys) -> None:
