@@ -142,7 +142,7 @@ def _gate(args: argparse.Namespace) -> int:
             raise InputError([_usage("--write-baseline needs --reason TEXT: why these findings are accepted")])
         target = Path(args.write_baseline)
         keep = read_baseline(target) if target.exists() else {}
-        head = load_version(paths, "working tree", args.timeout_ms)
+        head = load_version(paths, args.timeout_ms)
         analyses = [run_target(head, head.targets[n], args.timeout_ms)[0] for n in sorted(head.targets)]
         count = write_baseline(target, analyses, args.reason.strip(), keep)
         print(f"wrote {count} accepted finding(s) to {target}")

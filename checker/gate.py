@@ -51,7 +51,6 @@ class Target:
 
 @dataclass
 class Version:
-    label: str
     workspace: Workspace
     targets: dict[str, Target]
     encodings: Path  # the folder that holds the vocabulary
@@ -102,7 +101,7 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def load_version(paths: list[Path], label: str, timeout_ms: int | None) -> Version:
+def load_version(paths: list[Path], timeout_ms: int | None) -> Version:
     """The documents under `paths` (stale quotes tolerated) and the analyses the gate
     runs on them: each document, and each policy set all of whose documents are here."""
     workspace = Workspace.load(paths, timeout_ms, tolerate_stale=True)
@@ -123,7 +122,7 @@ def load_version(paths: list[Path], label: str, timeout_ms: int | None) -> Versi
         properties = policy_set.properties + tuple(p for d in policy_set.documents for p in workspace.documents[d].properties)
         key = _digest(Path(policy_set.location.file).read_bytes(), *(doc_keys[d].encode() for d in policy_set.documents))
         targets[set_name] = Target(set_name, policy_set.documents, policy_set.ranks, properties, True, key)
-    return Version(label, workspace, targets, root, paths)
+    return Version(workspace, targets, root, paths)
 
 
 def run_target(version: Version, target: Target, timeout_ms: int | None) -> tuple[Analysis, Policy]:
@@ -192,7 +191,7 @@ def run_gate(paths: list[Path], *, base: str | None = None, use_git: bool = True
     fingerprints to their reasons."""
     from .versions import default_base, repository_root, revision_folder
 
-    head = load_version(paths, "working tree", timeout_ms)
+    head = load_version(paths, timeout_ms)
     check_acceptances(head)
     result = GateResult([], {}, [], fail_level, baseline=baseline_name, vocabulary=head.workspace.vocabulary,
                         sources={n: d.source.path for n, d in head.workspace.documents.items()})
@@ -240,7 +239,7 @@ def _load_base(paths: list[Path], timeout_ms: int | None, result: GateResult) ->
         result.notes.append("the base has no encodings at these paths: every finding is new")
         return None
     try:
-        return load_version(paths, "base", timeout_ms)
+        return load_version(paths, timeout_ms)
     except InputError as exc:
         result.notes.append(f"the base does not load ({exc.problems[0].message}): every finding is new")
         return None

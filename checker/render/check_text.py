@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from ..findings import Analysis
+from ..findings import Analysis, Finding
 from ..vocabulary import Vocabulary
 from .narrate import narrative, region_words
+
+
+def finding_lines(f: Finding, vocabulary: Vocabulary, indent: str = "    ") -> list[str]:
+    """What a finding rests on, after its headline: its clauses with their quotes, the
+    region and the witness told in words (shared with the gate's outputs)."""
+    lines = [f"{indent}{c.document} {c.id} ({c.location.file}:{c.location.line}): \u201c{c.quote}\u201d" for c in f.clauses]
+    words = region_words(f.region, vocabulary)
+    if words:
+        lines.append(f"{indent}where: " + "; ".join(words))
+    story = narrative(f, vocabulary)
+    if story:
+        lines.append(f"{indent}witness: " + story)
+    return lines
 
 
 def render(analyses: list[Analysis], vocabulary: Vocabulary) -> str:
@@ -15,14 +28,7 @@ def render(analyses: list[Analysis], vocabulary: Vocabulary) -> str:
         lines.append("")
         for f in analysis.findings:
             lines.append(f"{f.severity.upper()} [{f.rule}] {f.message}")
-            for c in f.clauses:
-                lines.append(f"    {c.document} {c.id} ({c.location.file}:{c.location.line}): \u201c{c.quote}\u201d")
-            words = region_words(f.region, vocabulary)
-            if words:
-                lines.append("    where: " + "; ".join(words))
-            story = narrative(f, vocabulary)
-            if story:
-                lines.append("    witness: " + story)
+            lines += finding_lines(f, vocabulary)
             lines.append("")
         for p in analysis.properties:
             lines.append(f"property {p.id} ({p.document}): {p.status}: {p.statement}")

@@ -16,7 +16,7 @@ from ..gate import GateResult, Gated
 from ..report import sarif
 from ..report.model import build, relative
 from ..vocabulary import Vocabulary
-from .narrate import narrative, region_words
+from .check_text import finding_lines
 
 
 def _name(g: Gated) -> str:
@@ -28,16 +28,7 @@ def _name(g: Gated) -> str:
 
 
 def _body(g: Gated, vocabulary: Vocabulary) -> str:
-    f = g.finding
-    lines = [f.message]
-    lines += [f"{c.document} {c.id} ({c.location.file}:{c.location.line}): \u201c{c.quote}\u201d" for c in f.clauses]
-    words = region_words(f.region, vocabulary)
-    if words:
-        lines.append("where: " + "; ".join(words))
-    story = narrative(f, vocabulary)
-    if story:
-        lines.append("witness: " + story)
-    return "\n".join(lines)
+    return "\n".join([g.finding.message, *finding_lines(g.finding, vocabulary, indent="")])
 
 
 def render_junit(result: GateResult, vocabulary: Vocabulary) -> str:

@@ -15,6 +15,7 @@ from ..gate import GateResult, Gated
 from ..report.markdown import LIMIT, RESERVE, blockquote, escape
 from ..vocabulary import Vocabulary
 from .check_json import finding_json
+from .check_text import finding_lines
 from .narrate import narrative, region_words
 
 VERDICT = {0: "PASSED", 1: "FAILED", 3: "UNDECIDED (the solver could not answer within its limits)"}
@@ -66,14 +67,7 @@ def render_text(result: GateResult, vocabulary: Vocabulary) -> str:
         for g in group:
             f = g.finding
             lines.append(f"{f.severity.upper()} [{f.rule}] {g.analysis}: {f.message}")
-            for c in f.clauses:
-                lines.append(f"    {c.document} {c.id} ({c.location.file}:{c.location.line}): \u201c{c.quote}\u201d")
-            words = region_words(f.region, vocabulary)
-            if words:
-                lines.append("    where: " + "; ".join(words))
-            story = narrative(f, vocabulary)
-            if story:
-                lines.append("    witness: " + story)
+            lines += finding_lines(f, vocabulary)
             lines.append("")
     accepted = [g for g in result.items if g.status == "accepted"]
     if accepted:
@@ -141,6 +135,7 @@ def render_markdown(result: GateResult, vocabulary: Vocabulary, limit: int = LIM
 
 def to_json(result: GateResult, vocabulary: Vocabulary) -> dict[str, Any]:
     counts = _counts(result)
+    failing = {id(g) for g in result.failing()}
     return {
         "verdict": {0: "pass", 1: "fail", 3: "undecided"}[result.exit_code],
         "exit_code": result.exit_code,
@@ -151,7 +146,7 @@ def to_json(result: GateResult, vocabulary: Vocabulary) -> dict[str, Any]:
         "notes": result.notes,
         "counts": counts,
         "findings": [{"analysis": g.analysis, "status": g.status, "reason": g.reason,
-                      "fails": g in result.failing(), **finding_json(g.finding, vocabulary, i)}
+                      "fails": id(g) in failing, **finding_json(g.finding, vocabulary, i)}
                      for i, g in enumerate(result.items)],
     }
 
