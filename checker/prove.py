@@ -22,7 +22,7 @@ from . import ir
 from .cases import Case
 from .policy import Policy
 from .smt import SmtPolicy, SolverUnknown
-from .verdict import CaseClash, CaseProof, OutcomeVerdict, clash_outcomes, deletion_minimal, unique_clauses
+from .verdict import CaseClash, CaseProof, OutcomeVerdict, clash_outcomes, deletion_minimal_cored, unique_clauses
 from .vocabulary import NumberType
 
 
@@ -65,7 +65,7 @@ class Prover:
         if answer.verdict == "unsat":
             active = self._drop_vacuous(active, case)
             while answer.verdict == "unsat":
-                core = deletion_minimal(active, lambda s: smt.check_asts(lits(s), want_model=False).verdict == "unsat")
+                core = deletion_minimal_cored(active, lambda s: self._core(lits(s)), smt.core_orders(answer.core))
                 members = tuple(conjuncts[o] for o in core)
                 fought = clash_outcomes(members)
                 clashes.append(CaseClash(fought, members))
@@ -92,13 +92,18 @@ class Prover:
             if probe.verdict == "sat":
                 verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
                 continue
-            deciding = smt.core_orders(probe.core)
-            if len(deciding) > 1:
-                deciding = deletion_minimal(
-                    deciding, lambda s: smt.check_asts(lits(s) + [differs.as_ast()], want_model=False).verdict == "unsat")
+            # the canonical deciding set: deletion over every active conjunct in policy
+            # order (not whichever core the solver returned), as for a clash
+            deciding = deletion_minimal_cored(
+                active, lambda s: self._core(lits(s) + [differs.as_ast()]), smt.core_orders(probe.core))
             verdicts[name] = OutcomeVerdict(name, "determined", value,
                                             unique_clauses(conjuncts[o] for o in deciding))
         return CaseProof(case.id, self.policy.names, verdicts, tuple(clashes))
+
+    def _core(self, asts: list) -> list[int] | None:
+        """None when the assumptions are consistent, else the conjuncts of an unsat core."""
+        answer = self.smt.check_asts(asts, want_model=False)
+        return None if answer.verdict == "sat" else self.smt.core_orders(answer.core)
 
     def _unconstrained(self, outcome: str, active: set[int], given: set[str], model) -> bool:
         """No active conjunct that mentions `outcome` can apply: each has a guard over given

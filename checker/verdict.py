@@ -71,3 +71,26 @@ def deletion_minimal(candidates, inconsistent) -> list:
         if inconsistent(trial):
             kept = trial
     return kept
+
+
+def deletion_minimal_cored(candidates, core_of, core=None) -> list:
+    """`deletion_minimal` with an oracle that also names a reason: `core_of(subset)` is
+    None when the subset is consistent, else a collection of its members that is
+    inconsistent on its own (an unsat core). `core`: such a collection for the whole
+    candidate list, when the caller has one.
+
+    Same result as `deletion_minimal` (deletion in the order given), with fewer
+    questions: while the last core found lies inside what is kept, a candidate outside
+    it can be deleted without asking, since what is left still contains the core."""
+    kept = list(candidates)
+    known = None if core is None or not set(core) <= set(kept) else set(core)
+    for c in list(candidates):
+        if known is not None and c not in known:
+            kept = [x for x in kept if x is not c]
+            continue
+        trial = [x for x in kept if x is not c]
+        found = core_of(trial)
+        if found is not None:
+            kept = trial
+            known = set(found) if set(found) <= set(trial) else None
+    return kept
