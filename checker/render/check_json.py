@@ -7,6 +7,7 @@ from typing import Any
 
 from ..cases import case_to_json
 from ..findings import SEVERITIES, Analysis, Finding
+from ..smt_settings import solver
 from ..vocabulary import Vocabulary
 from .narrate import narrative, region_words
 from .values import clause_json, json_value
@@ -57,6 +58,7 @@ def report(analyses: list[Analysis], vocabulary: Vocabulary) -> dict[str, Any]:
         "properties": [{"owner": p.document, "id": p.id, "statement": p.statement, "status": p.status}
                        for a in analyses for p in a.properties],
         "summary": summary(analyses),
+        "solver": solver(),  # witnesses depend on the solver's release
     }
 
 

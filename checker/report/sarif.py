@@ -3,7 +3,8 @@
 One run; the rules are the finding rules (their ids are stable, so results stay
 attached across runs), one result per finding, located at its first clause in the
 encoding file, with the other clauses and the quoted lines of `source.txt` as
-related locations. Both fingerprints of the finding go in `partialFingerprints`: by
+related locations. The driver's property bag names the solver and its version
+(`properties.solver`). Both fingerprints of the finding go in `partialFingerprints`: by
 the clauses' words (a renumbered clause is still the same result) and by their ids
 (a reworded clause is too).
 """
@@ -15,6 +16,7 @@ from typing import Any
 
 from .. import __version__, ir
 from ..findings import RULES
+from ..smt_settings import solver
 from .model import Entry, Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -123,7 +125,9 @@ def render(report: Report, states: dict[tuple[str, str], tuple[str, str]] | None
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "clausecheck", "version": __version__, "rules": rules}},
+            # the solver's release in the driver's property bag: the witnesses depend on it
+            "tool": {"driver": {"name": "clausecheck", "version": __version__, "rules": rules,
+                                "properties": {"solver": solver()}}},
             "columnKind": "unicodeCodePoints",
             "results": [_result(report, e, rule_index, states or {}) for e in report.entries],
         }],
