@@ -1,18 +1,26 @@
 """The command line: `clausecheck prove | check | report | ...`.
 
 Exit codes: 0 clean, 1 findings or expectations that fail, 2 unusable input,
-3 the solver could not decide within its limits.
+3 the solver could not decide within its limits, 4 an internal error (a bug in
+clausecheck: a witness the plain evaluator does not confirm, or any other
+unexpected exception; one line on stderr, the traceback with `--debug`),
+130 interrupted, 141 the reader of stdout went away (`| head`).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
+import traceback
 from pathlib import Path
 
+from . import __version__
 from .errors import InputError
 
-EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED = 0, 1, 2, 3
+EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE, as a shell reports them
 
 
 def _prove(args: argparse.Namespace) -> int:
@@ -45,13 +53,13 @@ def _coverage(args: argparse.Namespace) -> int:
     from .load import load_documents
 
     _, documents = load_documents([Path(p) for p in args.paths])
-    print("| document | sentences | clauses encoded | sentences skipped | uncovered |")
-    print("|---|---:|---:|---:|---:|")
+    rows = ["| document | sentences | clauses encoded | sentences skipped | uncovered |", "|---|---:|---:|---:|---:|"]
     missing = []
     for doc in documents:
         c = coverage(doc)
-        print(f"| {c.document} | {c.sentences} | {c.clauses} | {c.skipped} | {len(c.uncovered)} |")
+        rows.append(f"| {c.document} | {c.sentences} | {c.clauses} | {c.skipped} | {len(c.uncovered)} |")
         missing += [f"{doc.source.path}:{s.line}: neither encoded nor skipped: {s.text[:80]!r}" for s in c.uncovered]
+    print("\n".join(rows))  # the table whole or not at all
     for line in missing:
         print(line, file=sys.stderr)
     return EXIT_FAIL if missing else EXIT_OK
@@ -152,16 +160,17 @@ def _gate(args: argparse.Namespace) -> int:
                       baseline=baseline, baseline_name=args.baseline, fail_level=args.fail_level,
                       timeout_ms=args.timeout_ms, no_new_restrictions=args.no_new_restrictions)
     vocabulary = result.vocabulary
-    if args.markdown:
-        write_atomic(args.markdown, gate_summary.render_markdown(result, vocabulary))
-    if args.sarif:
-        write_atomic(args.sarif, gate_ci.render_sarif(result))
-    if args.junit:
-        write_atomic(args.junit, gate_ci.render_junit(result, vocabulary))
+    # every output rendered before any is written: a failure leaves no file and prints nothing
+    files = {args.markdown: (gate_summary.render_markdown, (result, vocabulary)),
+             args.sarif: (gate_ci.render_sarif, (result,)), args.junit: (gate_ci.render_junit, (result, vocabulary))}
+    contents = {target: render(*inputs) for target, (render, inputs) in files.items() if target}
     render = {"text": gate_summary.render_text, "markdown": gate_summary.render_markdown, "json": gate_summary.render_json}
-    sys.stdout.write(render[args.format](result, vocabulary))
+    out = render[args.format](result, vocabulary)
     if args.github_annotations:
-        sys.stdout.write(gate_ci.render_annotations(result, vocabulary))
+        out += gate_ci.render_annotations(result, vocabulary)
+    for target, content in contents.items():
+        write_atomic(target, content)
+    sys.stdout.write(out)
     return result.exit_code
 
 
@@ -202,8 +211,35 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_FAIL if changed else EXIT_OK
 
 
+DEBUG_HELP = "on an internal error, print the traceback too (before or after the command)"
+
+
+class _Version(argparse.Action):
+    """`--version`: clausecheck's version and the solver's (witnesses depend on both)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from .smt_settings import solver_version
+        print(f"clausecheck {__version__} (z3 {solver_version()})")
+        parser.exit()
+
+
+def _seed(text: str) -> int:
+    from .smt_settings import MAX_SEED
+
+    if not text.isdigit() or int(text) > MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected an integer from 0 to {MAX_SEED}, got {text!r}")
+    return int(text)
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="clausecheck", description="Find and prove clashes in seller policies with an SMT solver.")
+    top = argparse.ArgumentParser(prog="clausecheck", description="Find and prove clashes in seller policies with an SMT solver.",
+                                  epilog="Exit codes: 0 clean, 1 findings that fail, 2 unusable input, 3 undecided "
+                                         "(solver limit), 4 internal error (a bug in clausecheck), 130 interrupted.")
+    top.add_argument("--version", action=_Version, help="print the versions of clausecheck and Z3 and exit")
+    top.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = top.add_subparsers(dest="command", required=True)
 
     prove = sub.add_parser("prove", help="decide what the policies say for each case")
@@ -269,16 +305,62 @@ def parser() -> argparse.ArgumentParser:
     cover = sub.add_parser("coverage", help="count sentences, clauses and skipped sentences; list uncovered sentences")
     cover.add_argument("paths", nargs="*", default=["encodings"])
     cover.set_defaults(run=_coverage)
+
+    for name, command in sub.choices.items():
+        # SUPPRESS: a --debug before the command is not reset by the command's default
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+        if name != "coverage":
+            command.add_argument("--solver-seed", type=_seed, default=0, metavar="N",
+                                 help="the random seed of every Z3 solver (default 0, Z3's own); the output "
+                                      "should not depend on it")
     return top
+
+
+def _internal_error(exc: Exception, debug: bool) -> int:
+    """One line on stderr for an exception no input explains (the traceback before it
+    with --debug); the exit code tells CI that the checker failed, not the policy."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    message = " ".join(str(exc).split())
+    what = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+    hint = "the traceback is above" if debug else "rerun with --debug for the traceback"
+    print(f"clausecheck: internal error: {what} (a bug in clausecheck, not a finding; {hint})", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not hit the closed pipe again."""
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's buffer)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        if getattr(args, "solver_seed", None) is not None:
+            from .smt_settings import set_seed
+            set_seed(args.solver_seed)  # before any solver is built
+        return args.run(args)  # each command builds its whole output before printing any of it
     except InputError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
-        return 130
+        print("clausecheck: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`| head`): nothing wrong with the checker
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if exc.filename is None:
+            return _internal_error(exc, args.debug)
+        print(f"error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)  # e.g. --out where one may not write
+        return EXIT_INPUT
+    except Exception as exc:  # SystemExit and KeyboardInterrupt are not Exceptions
+        return _internal_error(exc, args.debug)
