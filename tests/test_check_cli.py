@@ -154,6 +154,7 @@ def test_summary_counts_the_findings(report: dict) -> None:
     assert [a["name"] for a in summary["analyses"]] == sorted(p.parent.name for p in ENCODINGS.glob("*/encoding.yaml"))
 
 
+@pytest.mark.slow
 def test_output_is_byte_identical_across_runs(checked) -> None:
     """In-process and in two fresh processes with different hash seeds."""
     _, first, _ = checked

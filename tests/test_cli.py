@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import CASES, ENCODINGS, ROOT
+
+pytestmark = pytest.mark.slow  # every test runs `python -m checker` in a fresh process
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:

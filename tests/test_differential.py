@@ -51,6 +51,7 @@ def test_fixture_policy_agrees(fixture_workspace: Workspace, data) -> None:
 
 
 @pytest.mark.skipif(SEED_WORKSPACE is None, reason="no seed encodings")
+@pytest.mark.slow  # about 45 s; the fixture policy's 500 cases stay in the fast tier
 @settings(max_examples=2000)
 @given(data=st.data())
 def test_seed_documents_agree(data) -> None:

@@ -17,6 +17,8 @@ from checker import cli
 
 from .conftest import ENCODINGS, ROOT
 
+pytestmark = pytest.mark.git  # every test builds a git repository
+
 SARIF_SCHEMA = ROOT / "tests" / "fixtures" / "sarif-schema-2.1.0.json"
 NEW_CLAUSE = """\
   - id: "9.9"

@@ -10,7 +10,14 @@ from nbclient import NotebookClient
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.notebook
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+GIT = {"03-gating-an-edit"}  # the walkthroughs that build git repositories
+
+
+def executed(paths: list[Path]) -> list:
+    return [pytest.param(p, id=p.stem, marks=[pytest.mark.git] if p.stem in GIT else []) for p in paths]
 
 
 def test_there_are_three_walkthroughs() -> None:
@@ -25,7 +32,7 @@ def test_stored_without_outputs(path: Path) -> None:
             assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: strip the outputs before committing"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", executed(NOTEBOOKS))
 def test_runs_to_the_end(path: Path) -> None:
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(notebook, timeout=300, kernel_name="python3",
