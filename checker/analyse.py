@@ -3,19 +3,24 @@
 The policy is cut into groups of conjuncts that share outcomes (`components`); each
 group gets one incremental solver (`search.GroupSearch`) and is asked, in turn, for
 dead clauses, minimal clashes (with and without the declared exceptions), implied
-and duplicate clauses, open outcomes and time readings that change an outcome.
-Every witness is certified by the plain evaluator (`certify`) before it becomes a
-finding; a solver `unknown` becomes a finding of its own.
+conjuncts, open outcomes and time readings that change an outcome. What a group
+finds about a clause that spans several groups (an exception, a redundant part, a
+reading of a time limit) is gathered across the groups and reported once per clause.
+
+Every witness goes through one pipeline: the solver finds that a finding exists; the
+canonical cell and point of its region are chosen by sat / unsat questions alone, so
+the witness is the same on every machine; the plain evaluator (`certify`) confirms it
+before it becomes a finding. A solver `unknown` becomes a finding of its own.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from . import ir
-from .certify import CertificateError, certify_clash, certify_counterexample, certify_open, witness_facts
+from .certify import CertificateError, certify_clash, certify_counterexample, certify_open
 from .components import outcome_groups
 from .evaluate import decide_conjuncts, evaluate
 from .findings import Analysis, Finding, PropertyResult
@@ -24,6 +29,7 @@ from .policy import Policy
 from .search import Found, GroupSearch, SearchGaveUp, SolverUnknown
 from .sourcetext import normalise
 from .verdict import clash_outcomes, unique_clauses
+from .witness import shown
 
 MAX_GAP_REGIONS = 3  # regions reported per open outcome and group
 MAX_READING_TRIES = 3  # witnesses tried per reading of a time limit before giving up on it
@@ -42,30 +48,221 @@ class Options:
     ranks: dict[str, int] = field(default_factory=dict)  # document -> rank, 1 the highest
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a policy speaks about: the request kinds it governs (declared with `scope:`
+    or mentioned by its clauses) and the outcomes its clauses mention. Gaps are
+    reported only inside it."""
+
+    requests: frozenset[str]
+    outcomes: frozenset[str]
+
+    def asks(self, kinds) -> tuple[str, ...]:
+        """The request kinds among `kinds` that lie inside the scope."""
+        return tuple(k for k in kinds if k in self.requests)
+
+
+def policy_scope(policy: Policy) -> Scope:
+    requests: set[str] = set()
+    for doc in policy.documents:
+        if doc.scope is not None:
+            requests |= set(doc.scope)
+        else:
+            requests |= {k for c in doc.clauses for part in (c.when, c.then) for k in _request_kinds(part)}
+    outcomes = {o for c in policy.conjuncts for o in c.constrains | c.reads}
+    return Scope(frozenset(requests), frozenset(outcomes))
+
+
+def _request_kinds(e: ir.Expr) -> set[str]:
+    kinds: set[str] = set()
+    for x in ir.walk(e):
+        if isinstance(x, ir.In) and x.operand.name == "request":
+            kinds |= set(x.operand.variable.type.values) - set(x.values) if x.negated else set(x.values)
+        elif isinstance(x, ir.Cmp) and x.op in ("==", "!="):
+            for var, const in ((x.left, x.right), (x.right, x.left)):
+                if isinstance(var, ir.Var) and var.name == "request" and isinstance(const, ir.Const):
+                    kinds |= {const.value} if x.op == "==" else set(var.variable.type.values) - {const.value}
+    return kinds
+
+
 def analyse(policy: Policy, name: str, options: Options | None = None,
             properties: tuple[Property, ...] = ()) -> Analysis:
     options = options or Options()
     result = Analysis(name, policy.names)
-    raw = policy.without_exceptions()
-    groups = outcome_groups(policy.conjuncts)
+    merged = merge_repeated(policy)
+    raw = merged.without_exceptions()
+    groups = outcome_groups(merged.conjuncts)
     result.groups = len(groups)
+    shared = _Shared(merged, policy_scope(merged))
     for group in groups:
-        _GroupAnalysis(policy, raw, group, options, result).run()
+        _GroupAnalysis(merged, raw, group, options, result, shared).run()
+    result.findings.extend(shared.overrides())
+    result.findings.extend(shared.implications())
+    result.findings.extend(shared.readings())
     result.findings.extend(_text_duplicates(policy))
-    result.findings.extend(_silent_outcomes(policy))
-    result.findings.extend(_vague_terms(policy))
+    result.findings.extend(_silent_outcomes(merged, shared.scope))
+    result.findings.extend(_vague_terms(merged))
     if properties:
-        _check_properties(policy, properties, options, result)
+        _check_properties(merged, properties, options, result)
     result.sort()
     return result
 
 
+def merge_repeated(policy: Policy) -> Policy:
+    """The policy with each passage the source repeats word for word, and the encoding
+    encodes the same way each time, analysed once: one rule quoted at several places,
+    so one contradiction is reported once. The repetition itself stays a finding
+    (`duplicate.same-text`)."""
+    documents = []
+    for doc in policy.documents:
+        overridden = {t for c in doc.clauses for t in c.overrides}
+        kept: list[ir.Clause] = []
+        for clause in doc.clauses:
+            twin = next((k for k in kept if _same_rule(k, clause) and _repeated_in_source(doc, clause)), None)
+            if twin is None or clause.id in overridden:
+                kept.append(clause)
+        documents.append(doc if len(kept) == len(doc.clauses) else replace(doc, clauses=tuple(kept)))
+    return Policy(policy.vocabulary, tuple(documents), policy.with_exceptions)
+
+
+def _same_rule(a: ir.Clause, b: ir.Clause) -> bool:
+    return (normalise(a.quote) == normalise(b.quote) and a.when == b.when and a.then == b.then
+            and a.overrides == b.overrides)
+
+
+def _repeated_in_source(doc, clause: ir.Clause) -> bool:
+    """Every span the clause quotes stands at least twice in the source."""
+    return all(len(doc.source.find_all(q)) >= 2 for q in clause.quotes)
+
+
+class _Shared:
+    """What the groups find about clauses that can span several groups, gathered so
+    that each is reported once: dead clauses, exceptions and the clashes they resolve,
+    implied conjuncts, readings of time limits."""
+
+    def __init__(self, policy: Policy, scope: Scope):
+        self.policy, self.scope = policy, scope
+        self.dead: set[tuple[str, str]] = set()
+        self.exceptions: dict[tuple[str, str], set[tuple[str, str]]] = {}  # exception -> the clauses it overrides
+        self.resolved: dict[tuple[str, str], list[tuple[tuple[int, ...], Finding]]] = {}
+        self.implied: dict[int, tuple[int, ...] | None] = {}  # conjunct order -> a minimal support, None: not implied
+        self.read: dict[tuple, dict] = {}
+
+    # -- exceptions ---------------------------------------------------------------------------
+
+    def overrides(self) -> list[Finding]:
+        """One finding per exception: the clash it resolves (the first, by clause order),
+        or an info line that it resolves none."""
+        out = []
+        by_key = {c.key: c for c in self.policy.clauses}
+        for key in sorted(self.exceptions, key=lambda k: by_key[k].location.line):
+            exception = by_key[key]
+            targets = sorted((by_key[t] for t in self.exceptions[key]), key=lambda c: c.location.line)
+            names = _names(targets)
+            found = sorted(self.resolved.get(key, []), key=lambda r: r[0])
+            if not found:
+                out.append(Finding("override", "override.exception", "info",
+                                   f"{exception.id} is an exception to {names}, but the two would not contradict "
+                                   f"each other without it: it resolves no clash",
+                                   (*targets, exception), documents=_docs((*targets, exception))))
+                continue
+            first = found[0][1]
+            more = len(found) - 1
+            tail = f" (it resolves {more} more clash{'es' if more > 1 else ''} as well)" if more else ""
+            out.append(replace(first, message=f"{exception.id} is an exception to {names}: without it, "
+                                              f"{_names(first.clauses)} would contradict each other on "
+                                              f"{_words(first.outcomes)}{tail}"))
+        return out
+
+    # -- implied conjuncts --------------------------------------------------------------------
+
+    def implications(self) -> list[Finding]:
+        """Redundancy and duplication of meaning, said of what repeats: the whole clause
+        when every one of its requirements is implied, else the part that is."""
+        conjuncts = self.policy.conjuncts
+        own: dict[tuple[str, str], list[ir.Conjunct]] = {}
+        for c in conjuncts:
+            if not c.is_discretion and c.clause.key not in self.dead:
+                own.setdefault(c.clause.key, []).append(c)
+        whole: dict[tuple[str, str], tuple[ir.Clause, ...]] = {}
+        for key, parts in own.items():
+            if all(self.implied.get(c.order) is not None for c in parts):
+                support = sorted({o for c in parts for o in self.implied[c.order]})
+                whole[key] = unique_clauses(conjuncts[o] for o in support)
+        out, reported = [], set()
+        for key, parts in own.items():
+            clause = parts[0].clause
+            if key in whole:
+                support = whole[key]
+                if not support:
+                    out.append(Finding("redundant", "redundant.self-evident", "warning",
+                                       f"{clause.id} requires nothing: what it says follows from its own condition",
+                                       (clause,), documents=(clause.document,), detail={"implied_by": []}))
+                elif len(support) == 1 and whole.get(support[0].key) == (clause,):
+                    pair = tuple(sorted([key, support[0].key]))
+                    if pair in reported:
+                        continue
+                    reported.add(pair)
+                    first, second = sorted([clause, support[0]], key=lambda c: c.location.line)
+                    if normalise(first.quote) == normalise(second.quote):
+                        continue  # the same text twice: reported once, as a textual duplicate
+                    out.append(Finding("duplicate", "duplicate.same-meaning", "warning",
+                                       f"{first.id} and {second.id} say the same thing in different words: "
+                                       f"each implies the other",
+                                       (first, second), documents=_docs((first, second))))
+                elif not any(normalise(s.quote) == normalise(clause.quote) for s in support):
+                    out.append(Finding("redundant", "redundant.implied", "warning",
+                                       f"{clause.id} adds nothing: wherever it applies, {_names(support)} already "
+                                       f"{_require(support)} what it says",
+                                       (clause, *support), documents=_docs((clause, *support)),
+                                       detail={"implied_by": [c.id for c in support]}))
+                continue
+            repeated = [c for c in parts if self.implied.get(c.order)]
+            if not repeated:
+                continue
+            support = unique_clauses(conjuncts[o] for c in repeated for o in self.implied[c.order])
+            if any(normalise(s.quote) == normalise(clause.quote) for s in support):
+                continue
+            decided = tuple(sorted({o for c in repeated for o in c.constrains}))
+            out.append(Finding("redundant", "redundant.implied", "warning",
+                               f"the part of {clause.id} on {_words(decided)} repeats {_names(support)}: wherever "
+                               f"{clause.id} applies, {_names(support)} already {_require(support)} it; the rest of "
+                               f"{clause.id} adds to them",
+                               (clause, *support), outcomes=decided, documents=_docs((clause, *support)),
+                               detail={"implied_by": [c.id for c in support], "part": list(decided)}))
+        return out
+
+    # -- readings of time limits --------------------------------------------------------------
+
+    def add_reading(self, key: tuple, clause: ir.Clause, finding: Finding, changed: list[tuple[str, str, str]]) -> None:
+        entry = self.read.setdefault(key, {"finding": finding, "clauses": [], "changes": {}, "here": changed})
+        if clause not in entry["clauses"]:
+            entry["clauses"].append(clause)
+        for name, before, after in changed:
+            entry["changes"].setdefault(name, (before, after))
+
+    def readings(self) -> list[Finding]:
+        """One finding per sentence and reading, listing every outcome the choice changes."""
+        out = []
+        for (_, _, term, reading), entry in self.read.items():
+            clauses = tuple(sorted(entry["clauses"], key=lambda c: c.location.line))
+            outcomes = tuple(sorted(entry["changes"]))
+            here = "; ".join(f"{_words((n,))}: {b} as encoded, {a} on the other reading" for n, b, a in entry["here"])
+            changes = ("the outcome in the case shown" if outcomes == tuple(n for n, _, _ in entry["here"])
+                       else f"{_words(outcomes)}; in the case shown")
+            message = f"{_names(clauses)}: \u201c{term}\u201d can be read {reading}; the choice changes {changes} ({here})"
+            out.append(replace(entry["finding"], message=message, clauses=clauses, outcomes=outcomes,
+                               documents=_docs(clauses)))
+        return out
+
+
 class _GroupAnalysis:
-    def __init__(self, policy: Policy, raw: Policy, group: tuple[ir.Conjunct, ...], options: Options, out: Analysis):
+    def __init__(self, policy: Policy, raw: Policy, group: tuple[ir.Conjunct, ...], options: Options, out: Analysis,
+                 shared: _Shared):
         self.policy, self.raw, self.group, self.options, self.out = policy, raw, group, options, out
+        self.shared = shared
         self.vocab = policy.vocabulary
         self.search = GroupSearch(policy, group, options.timeout_ms)
-        self.dead: set[tuple[str, str]] = set()
 
     def run(self) -> None:
         for step in (self.dead_clauses, self.clashes, self.overrides, self.implied, self.gaps, self.time_readings):
@@ -78,17 +275,23 @@ class _GroupAnalysis:
     def _add(self, finding: Finding) -> None:
         self.out.findings.append(finding)
 
+    def _witness(self, search: GroupSearch, constraints: list, conjuncts, extra=frozenset()) -> dict | None:
+        """The canonical point of `constraints`, told as the facts `conjuncts` read (and
+        `extra`) with every event that happened: what a reader needs and no more."""
+        point = search.canonical_point(constraints, search.fact_names)
+        return None if point is None else shown(self.vocab, point, conjuncts, extra)
+
     # -- dead -------------------------------------------------------------------------------
 
     def dead_clauses(self) -> None:
         seen = set()
         for c in self.group:
-            if c.clause.key in seen:
+            if c.clause.key in seen or c.clause.key in self.shared.dead:
                 continue
             seen.add(c.clause.key)
             if self.search.guard_satisfiable(c.order):
                 continue
-            self.dead.add(c.clause.key)
+            self.shared.dead.add(c.clause.key)
             if self.search.satisfiable(c.clause.when):
                 takers = [e for e in self.policy.clauses if e.document == c.clause.document and c.clause.id in e.overrides]
                 self._add(Finding(
@@ -111,13 +314,22 @@ class _GroupAnalysis:
             raise
         self._report_clashes(found_sets)
 
+    def _clash(self, search: GroupSearch, policy: Policy, found: Found):
+        """(members, canonical witness, region) of a minimal clash, certified."""
+        members = tuple(policy.conjuncts[o] for o in found.orders)
+        cell = search.clash_cell(found.orders, ir.conjunct_atoms(members))
+        if cell is None:
+            raise CertificateError(f"the clash of {_names(unique_clauses(members))} is not confirmed by its own query")
+        region = search.widen(cell, search.indicators(found.orders))
+        if region is None:
+            raise CertificateError(f"the clash of {_names(unique_clauses(members))} does not hold on its whole cell")
+        facts = self._witness(search, [search.cube(region)], members)
+        certify_clash(self.vocab, members, facts)
+        return members, facts, tuple(region)
+
     def _report_clashes(self, found_sets: list[Found]) -> None:
-        for found in found_sets:
-            members = tuple(self.policy.conjuncts[o] for o in found.orders)
-            facts = witness_facts(self.vocab, found.facts, members)
-            certify_clash(self.vocab, members, facts)
-            region = self._region(members, facts, self.search.indicators(found.orders), self.search)
-            facts = self._nicer(self.search, region, [], facts, lambda f: certify_clash(self.vocab, members, f), members)
+        for found in sorted(found_sets, key=lambda f: f.orders):
+            members, facts, region = self._clash(self.search, self.policy, found)
             clauses = unique_clauses(members)
             documents = tuple(sorted({c.document for c in clauses}))
             outcomes = clash_outcomes(members)
@@ -135,116 +347,83 @@ class _GroupAnalysis:
                               clauses, facts, region, outcomes, documents))
 
     def overrides(self) -> None:
-        """Show every exception the text makes, with the clash it resolves (if any)."""
+        """Record every exception the text makes, with the clashes it resolves (if any)."""
         pairs = [(e, c) for c in unique_clauses(self.group) for e in self.policy.clauses
                  if e.document == c.document and c.id in e.overrides]
         if not pairs:
             return
+        for e, c in pairs:
+            self.shared.exceptions.setdefault(e.key, set()).add(c.key)
         raw_group = tuple(self.raw.conjuncts[c.order] for c in self.group)
         raw_search = GroupSearch(self.raw, raw_group, self.options.timeout_ms)
         try:
-            shown = set()
-            for found in raw_search.minimal_clashes():
-                members = tuple(self.raw.conjuncts[o] for o in found.orders)
-                keys = {m.clause.key for m in members}
-                resolved = [(e, c) for e, c in pairs if e.key in keys and c.key in keys]
-                if not resolved:
+            for found in sorted(raw_search.minimal_clashes(), key=lambda f: f.orders):
+                keys = {self.raw.conjuncts[o].clause.key for o in found.orders}
+                resolving = sorted({e.key for e, c in pairs if e.key in keys and c.key in keys})
+                if not resolving:
                     continue
-                facts = witness_facts(self.vocab, found.facts, members)
-                certify_clash(self.vocab, members, facts)
-                region = self._region(members, facts, raw_search.indicators(found.orders), raw_search)
-                facts = self._nicer(raw_search, region, [], facts, lambda f: certify_clash(self.vocab, members, f), members)
+                members, facts, region = self._clash(raw_search, self.raw, found)
                 clauses, outcomes = unique_clauses(members), clash_outcomes(members)
-                names = "; ".join(f"{e.id} is an exception to {c.id}" for e, c in resolved)
-                shown.update((e.key, c.key) for e, c in resolved)
-                self._add(Finding("override", "override.exception", "info",
-                                  f"{names}: without it, {_names(clauses)} would contradict each other on {_words(outcomes)}",
-                                  clauses, facts, region, outcomes, tuple(sorted({c.document for c in clauses}))))
-            for e, c in pairs:
-                if (e.key, c.key) not in shown:
-                    self._add(Finding("override", "override.exception", "info",
-                                      f"{e.id} is an exception to {c.id}; the two would not contradict each other without it",
-                                      (c, e), documents=(c.document,)))
+                finding = Finding("override", "override.exception", "info", "", clauses, facts, region, outcomes,
+                                  _docs(clauses))
+                for key in resolving:
+                    self.shared.resolved.setdefault(key, []).append((found.orders, finding))
         finally:
             self.out.solver_calls += raw_search.calls
 
-    # -- implied and duplicate --------------------------------------------------------------
+    # -- implied ----------------------------------------------------------------------------
 
     def implied(self) -> None:
-        rules = [c for c in self.group if not c.is_discretion]
-        by_clause: dict[tuple[str, str], list[ir.Conjunct]] = {}
+        """Record, for each requirement of a live clause, a minimal set of other clauses'
+        requirements that implies it (or that none does)."""
+        dead = self.shared.dead
+        rules = [c for c in self.group if not c.is_discretion and c.clause.key not in dead]
         for c in rules:
-            by_clause.setdefault(c.clause.key, []).append(c)
-        implied_by: dict[tuple[str, str], tuple[ir.Clause, ...]] = {}
-        for key, own in by_clause.items():
-            if key in self.dead:
-                continue
-            others = [c.order for c in rules if c.clause.key != key and c.clause.key not in self.dead]
-            support: set[int] = set()
-            for c in own:
-                found = self.search.implied_by(c.order, others)
-                if found is None:
-                    break
-                support.update(found)
-            else:
-                implied_by[key] = unique_clauses(self.policy.conjuncts[o] for o in sorted(support))
-        reported = set()
-        for key, support in implied_by.items():
-            clause = by_clause[key][0].clause
-            if not support:
-                self._add(Finding("redundant", "redundant.self-evident", "warning",
-                                  f"{clause.id} requires nothing: what it says follows from its own condition",
-                                  (clause,), documents=(clause.document,), detail={"implied_by": []}))
-                continue
-            if len(support) == 1 and implied_by.get(support[0].key) == (clause,):
-                pair = tuple(sorted([key, support[0].key]))
-                if pair in reported:
-                    continue
-                reported.add(pair)
-                first, second = sorted([clause, support[0]], key=lambda c: c.location.line)
-                if normalise(first.quote) == normalise(second.quote):
-                    continue  # the same text twice: reported once, as a textual duplicate
-                self._add(Finding("duplicate", "duplicate.same-meaning", "warning",
-                                  f"{first.id} and {second.id} say the same thing in different words: each implies the other",
-                                  (first, second), documents=_docs((first, second))))
-            elif not any(normalise(s.quote) == normalise(clause.quote) for s in support):
-                self._add(Finding("redundant", "redundant.implied", "warning",
-                                  f"{clause.id} adds nothing: wherever it applies, {_names(support)} already require what it says",
-                                  (clause, *support), documents=_docs((clause, *support)),
-                                  detail={"implied_by": [c.id for c in support]}))
+            others = [o.order for o in rules if o.clause.key != c.clause.key]
+            support = self.search.implied_by(c.order, others)
+            self.shared.implied[c.order] = None if support is None else tuple(support)
 
     # -- gaps ---------------------------------------------------------------------------------
 
     def gaps(self) -> None:
         for name in self.search.outcomes:
             var = self.vocab.outcomes[name]
-            if not var.asked_by or not any(name in c.constrains for c in self.group):
+            kinds = self.shared.scope.asks(var.asked_by)
+            if not kinds or not any(name in c.constrains for c in self.group):
                 continue
             deciding = [c for c in self.group if not c.is_discretion and name in c.constrains]
             discretion = [c for c in self.group if c.is_discretion and name in c.constrains]
-            avoid: list[list[tuple[ir.Expr, bool]]] = []
+            speakers = deciding + discretion
+            question = self.search.open_constraints(name, kinds)
+            asked = _request_atom(self.vocab, kinds)
+            avoid: list = []
             for _ in range(MAX_GAP_REGIONS):
-                found = self.search.open_outcome(name, var.asked_by, avoid)
-                if found is None:
+                facts = self._witness(self.search, question + avoid, self.group, {"request"})
+                if facts is None:
                     break
-                facts = witness_facts(self.vocab, found.facts, self.group, {"request"} & set(self.vocab.facts))
                 values = certify_open(self.vocab, self.group, facts, name)
-                asked = _literals(_request_atom(self.vocab, var.asked_by), facts)
-                literals = _literals(ir.conjunct_atoms(deciding + discretion), facts)
+                applying = [c for c in speakers if not c.reads and evaluate(c.guard, facts, {})]
                 region: list[tuple[ir.Expr, bool]] = []
-                if not any(evaluate(c.guard, facts, {}) for c in deciding + discretion if not c.reads):
+                if not applying:
                     # no clause speaks to it here: widen to where none does (all open there);
                     # the request kind stays fixed
-                    outside = [self.search.cube(asked), self.search.applies(c.order for c in deciding + discretion)]
+                    literals = _literals(ir.conjunct_atoms(speakers), facts)
+                    outside = [self.search.cube(_literals(asked, facts)), self.search.applies(c.order for c in speakers)]
                     widened = self.search.widen(literals, outside)
-                    region = asked + widened if widened is not None else []
-                literals = asked + literals
-                avoid.append(region or literals)
-                full = self._nicer(self.search, region or literals, [], facts,
-                                   lambda f: certify_open(self.vocab, self.group, f, name), self.group, {"request"})
-                # every fact the group reads: an event left out would count as not happened,
-                # which could bring a clause into play
-                facts = witness_facts(self.vocab, full, self.group, {"request"} & set(self.vocab.facts))
+                    if widened is not None:
+                        region = _literals(asked, facts) + widened
+                if region:
+                    avoid.append(self.search.excluding(region))
+                    inside = self._witness(self.search, question + [self.search.cube(region)], self.group, {"request"})
+                    if inside is not None:
+                        facts = inside
+                        values = certify_open(self.vocab, self.group, facts, name)
+                else:
+                    # the same gap is the same clauses applying, reading the same: a new gap
+                    # differs in a fact a clause that applies here reads, or in which apply
+                    reading = applying + [c for c in speakers if c.reads]
+                    same = _literals(asked + ir.conjunct_atoms(reading), facts)
+                    avoid.append(self.search.excluding(same, [c.order for c in speakers if c not in reading]))
                 clauses = unique_clauses(deciding)
                 self._add(Finding(
                     "gap", "gap.open-outcome", "warning",
@@ -261,22 +440,23 @@ class _GroupAnalysis:
         done = set()
         for c in self.group:
             clause = c.clause
-            if clause.key in done or clause.key in self.dead:
+            if clause.key in done or clause.key in self.shared.dead:
                 continue
             done.add(clause.key)
-            for atom, other, term, reading in _other_readings(clause):
-                self._try_reading(clause, atom, other, term, reading)
+            for atom, other, term, reading, sentence in _other_readings(clause):
+                self._try_reading(clause, atom, other, term, reading, sentence)
 
-    def _try_reading(self, clause: ir.Clause, atom: ir.Expr, other: ir.Expr, term: str, reading: str) -> None:
+    def _try_reading(self, clause: ir.Clause, atom: ir.Expr, other: ir.Expr, term: str, reading: str,
+                     sentence: str) -> None:
         own = [c for c in self.group if c.clause.key == clause.key]
         within = ir.Or(tuple(ir.Or((c.guard, _replace(c.guard, atom, other))) for c in own))
-        avoid: list[list[tuple[ir.Expr, bool]]] = []
+        question = self.search.differs(atom, other, within)
+        avoid: list = []
         alternative = tuple(_replace_conjunct(c, atom, other) if c.clause.key == clause.key else c for c in self.group)
         for _ in range(MAX_READING_TRIES):
-            found = self.search.differs(atom, other, within, avoid)
-            if found is None:
+            facts = self._witness(self.search, question + avoid, self.group)
+            if facts is None:
                 return
-            facts = witness_facts(self.vocab, found.facts, self.group)
             before = decide_conjuncts(self.vocab, self.group, facts).outcomes
             after = decide_conjuncts(self.vocab, alternative, facts).outcomes
             changed = [(n, _verdict(before[n]), _verdict(after[n]))
@@ -285,63 +465,51 @@ class _GroupAnalysis:
             if changed:
                 break
             # the choice changes nothing here: look elsewhere
-            avoid.append(_literals(ir.conjunct_atoms(self.group), facts))
+            avoid.append(self.search.excluding(_literals(ir.conjunct_atoms(self.group), facts)))
         else:
             return
-        story = "; ".join(f"{_words((n,))}: {b} as encoded, {a} on the other reading" for n, b, a in changed)
-        self._add(Finding("ambiguity", "ambiguity.time-reading", "warning",
-                          f"{clause.id}: \u201c{term}\u201d can be read {reading}; the choice changes the outcome here ({story})",
-                          (clause,), facts, tuple(_literals([atom], facts)), tuple(n for n, _, _ in changed),
-                          (clause.document,), detail={"term": term}))
-
-    # -- regions ------------------------------------------------------------------------------
-
-    def _nicer(self, search: GroupSearch, region, inside, facts, certify, conjuncts, extra=frozenset()):
-        """A witness from the same region that reads better (round times), if the
-        evaluator confirms it; otherwise the one found."""
-        candidate = search.nicest(list(region), inside)
-        if candidate is None:
-            return facts
-        candidate = witness_facts(self.vocab, candidate, conjuncts, set(extra) & set(self.vocab.facts))
-        try:
-            certify(candidate)
-        except CertificateError:
-            return facts
-        return candidate
-
-    def _region(self, members, facts, inside, search: GroupSearch) -> tuple[tuple[ir.Expr, bool], ...]:
-        literals = _literals(ir.conjunct_atoms(members), facts)
-        return tuple(search.widen(literals, inside) or ())
+        finding = Finding("ambiguity", "ambiguity.time-reading", "warning", "", (clause,), facts,
+                          tuple(_literals([atom], facts)), tuple(n for n, _, _ in changed),
+                          (clause.document,), detail={"term": term, "reading": reading})
+        self.shared.add_reading((clause.document, sentence, term, reading), clause, finding, changed)
 
 
 # ---- whole-policy findings --------------------------------------------------------------
 
 
 def _text_duplicates(policy: Policy) -> list[Finding]:
-    """Clauses whose whole quote is the same text (a paragraph repeated in the source,
-    or one sentence encoded twice). Clauses that share only a lead-in sentence are not
-    duplicates."""
-    out, seen = [], {}
-    for clause in policy.clauses:
-        key = normalise(clause.quote)
-        other = seen.get(key)
-        if other is not None:
+    """Passages the source repeats word for word that are encoded at each place. One
+    sentence encoded as several clauses (one per outcome or per action) is not a
+    duplicate of itself: only a text that stands twice in the source counts."""
+    out = []
+    for doc in policy.documents:
+        seen: dict[str, ir.Clause] = {}
+        for clause in doc.clauses:
+            key = normalise(clause.quote)
+            other = seen.get(key)
+            if other is None:
+                seen[key] = clause
+                continue
+            if not _repeated_in_source(doc, clause):
+                continue
+            how = ("analysed once" if _same_rule(other, clause)
+                   else "but encoded differently: the two encodings should agree")
             out.append(Finding("duplicate", "duplicate.same-text", "warning",
-                               f"{other.id} and {clause.id} encode the same text: \u201c{clause.quote}\u201d",
+                               f"{other.id} and {clause.id} encode the same text, which the source repeats "
+                               f"({how}): \u201c{clause.quote}\u201d",
                                (other, clause), documents=_docs((other, clause))))
-        else:
-            seen[key] = clause
     return out
 
 
-def _silent_outcomes(policy: Policy) -> list[Finding]:
-    """Outcomes a request asks about that no clause of the policy decides at all."""
+def _silent_outcomes(policy: Policy, scope: Scope) -> list[Finding]:
+    """Outcomes a request inside the policy's scope asks about that no clause decides."""
     decided = {o for c in policy.conjuncts for o in c.constrains}
     out = []
     for name, var in policy.vocabulary.outcomes.items():
-        if var.asked_by and name not in decided:
+        kinds = scope.asks(var.asked_by)
+        if kinds and name not in decided:
             out.append(Finding("gap", "gap.no-clause", "info",
-                               f"no clause decides {_words((name,))} (asked by a {' or '.join(var.asked_by)} request)",
+                               f"no clause decides {_words((name,))} (asked by a {' or '.join(kinds)} request)",
                                outcomes=(name,), documents=policy.names, detail={"outcome": name}))
     return out
 
@@ -365,8 +533,9 @@ def _vague_terms(policy: Policy) -> list[Finding]:
 def _check_properties(policy: Policy, properties: tuple[Property, ...], options: Options, out: Analysis) -> None:
     search = GroupSearch(policy, policy.conjuncts, options.timeout_ms)
     for prop in properties:
+        needed = set(ir.facts(prop.when)) | set(ir.facts(prop.holds))
         try:
-            found = search.counterexample(prop.when, prop.holds)
+            found = search.counterexample(prop.when, prop.holds, [*search.fact_names, *sorted(needed)])
         except SolverUnknown as exc:
             finding = _unknown(f"property {prop.id}", (), exc, options)
             out.findings.append(finding)
@@ -375,8 +544,7 @@ def _check_properties(policy: Policy, properties: tuple[Property, ...], options:
         if found is None:
             out.properties.append(PropertyResult(prop.document, prop.id, prop.statement, "holds"))
             continue
-        needed = set(ir.facts(prop.when)) | set(ir.facts(prop.holds))
-        facts = witness_facts(policy.vocabulary, found.facts, policy.conjuncts, needed)
+        facts = shown(policy.vocabulary, found.facts, policy.conjuncts, needed)
         certify_counterexample(policy.conjuncts, facts, found.outcomes, prop.when, prop.holds)
         read = set(ir.outcomes(prop.when)) | set(ir.outcomes(prop.holds))
         finding = Finding("property", "property.refuted", "error",
@@ -398,17 +566,17 @@ def _unknown(question: str, group, exc: Exception, options: Options) -> Finding:
                    clauses, documents=_docs(clauses))
 
 
-
-
 def _docs(clauses) -> tuple[str, ...]:
     return tuple(sorted({c.document for c in clauses}))
-
-
 
 
 def _names(clauses) -> str:
     ids = [c.id if len({x.document for x in clauses}) == 1 else f"{c.document} {c.id}" for c in clauses]
     return ", ".join(ids[:-1]) + f" and {ids[-1]}" if len(ids) > 1 else ids[0]
+
+
+def _require(clauses) -> str:
+    return "requires" if len(clauses) == 1 else "require"
 
 
 def _words(outcomes) -> str:
@@ -427,8 +595,6 @@ def _verdict(v) -> str:
     if v.status == "determined":
         return _show(v.value)
     return {"open": "left open", "clash": "in clash"}.get(v.status, v.status)
-
-
 
 
 def _literals(atoms: list[ir.Expr], facts) -> list[tuple[ir.Expr, bool]]:
@@ -457,13 +623,30 @@ def _replace_conjunct(c: ir.Conjunct, old: ir.Expr, new: ir.Expr) -> ir.Conjunct
 
 
 _WITHIN = re.compile(r"\bwithin\b|\bup to\b|\bno later than\b|\bnot later than\b|\bbefore\b")
+# Words that settle how days are counted: the kind of day, or counting from a date.
 _DAY_KIND = re.compile(r"\b(working|business|calendar|week)\s*days?\b")
+_FROM_DATE = re.compile(r"\bcalendar\s+days?\b|\bdate\b|\bdated\b")
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+                 9: "nine", 10: "ten", 12: "twelve", 14: "fourteen", 15: "fifteen", 24: "twenty-four",
+                 30: "thirty", 48: "forty-eight", 60: "sixty", 90: "ninety"}
+
+
+def _sentence_of(clause: ir.Clause, number: Fraction) -> str:
+    """The quoted span that states a number (its words decide how the limit reads)."""
+    whole = number.denominator == 1
+    marks = [str(int(number))] if whole else [f"{float(number):g}"]
+    if whole and int(number) in _NUMBER_WORDS:
+        marks.append(_NUMBER_WORDS[int(number)])
+    for quote in clause.quotes:
+        text = normalise(quote).lower()
+        if any(re.search(rf"(?<![\d.]){re.escape(m)}(?![\d])", text) for m in marks):
+            return text
+    return normalise(clause.quote).lower()
 
 
 def _other_readings(clause: ir.Clause):
-    """(atom, the atom on the other reading, the words at stake, how it reads) for each
-    time limit in the clause whose text leaves its reading open."""
-    text = normalise(clause.quote).lower()
+    """(atom, the atom on the other reading, the words at stake, how it reads, the
+    sentence) for each time limit in the clause whose words leave its reading open."""
     seen = set()
     for part in (clause.when, clause.then):
         for atom in ir.walk(part):
@@ -474,22 +657,23 @@ def _other_readings(clause: ir.Clause):
             if duration is None:
                 continue
             number = const.value
-            shown = str(int(number)) if number.denominator == 1 else str(float(number))
+            text = _sentence_of(clause, number)
+            shown_number = str(int(number)) if number.denominator == 1 else str(float(number))
             if atom.op in ("<=", "<", ">", ">=") and _WITHIN.search(text):
                 swap = {"<=": "<", "<": "<=", ">": ">=", ">=": ">"}[atom.op]
-                term = f"within {shown} {duration.unit.replace('_', ' ')}"
-                yield atom, ir.Cmp(swap, atom.left, atom.right), term, "as including the last moment or not"
-            if duration.unit == "days":
-                # "30 days from the delivery date": counted on the calendar from the date,
-                # or as 24-hour periods from the moment of delivery
+                term = f"within {shown_number} {duration.unit.replace('_', ' ')}"
+                yield atom, ir.Cmp(swap, atom.left, atom.right), term, "as including the last moment or not", text
+            if duration.unit == "days" and not _FROM_DATE.search(text):
+                # "30 days from the delivery": counted on the calendar from the date, or as
+                # 24-hour periods from the moment of delivery ("from the date of" settles it)
                 hours = ir.Duration("hours", duration.start, duration.end)
                 bound = ir.Const(number * 24)
                 yield (atom, ir.Cmp(atom.op, *((bound, hours) if flipped else (hours, bound))),
-                       f"{shown} days", "as calendar dates or as 24-hour periods from the moment")
+                       f"{shown_number} days", "as calendar dates or as 24-hour periods from the moment", text)
             if duration.unit == "days" and not _DAY_KIND.search(text):
                 other = ir.Duration("working_days", duration.start, duration.end)
                 yield (atom, ir.Cmp(atom.op, *((const, other) if flipped else (other, const))),
-                       f"{shown} days", "as calendar days or as working days")
+                       f"{shown_number} days", "as calendar days or as working days", text)
 
 
 def _duration_bound(atom: ir.Cmp):

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from itertools import permutations
 
 from . import ir
-from .certify import CertificateError, witness_facts
-from .evaluate import decide_conjuncts, evaluate
+from .certify import CertificateError
+from .evaluate import decide_conjuncts
 from .load import Document
 from .policy import Policy
 from .search import PairSearch, SolverUnknown
+from .witness import shown
 from .vocabulary import BoolType, EnumType, Vocabulary
 
 
@@ -57,23 +58,25 @@ def compare(vocabulary: Vocabulary, first: Document, second: Document, timeout_m
     mentioned = sorted({o for c in pair.policy.conjuncts for o in c.constrains})
     for outcome in mentioned:
         found_any = False
+        atoms = _atoms(pair.policy.conjuncts, outcome)
         for x, y in _value_pairs(vocabulary.outcomes[outcome].type):
             try:
-                found = pair.decided_differently(outcome, x, y)
+                found = pair.decided_differently(outcome, x, y, atoms)
             except SolverUnknown:
                 matrix.unknown.append(outcome)
                 continue
             if found is None:
                 continue
-            facts = witness_facts(vocabulary, found.facts, pair.policy.conjuncts)
-            left = decide_conjuncts(vocabulary, pair.first, facts).outcomes[outcome]
-            right = decide_conjuncts(vocabulary, pair.second, facts).outcomes[outcome]
-            if left.status != "determined" or right.status != "determined" or left.value == right.value:
-                raise CertificateError(f"compare {outcome}: the evaluator does not confirm the witness "
-                                       f"({left.status} {left.value} / {right.status} {right.value})")
-            literals = [(atom, bool(evaluate(atom, facts, {}))) for atom in _atoms(pair.policy.conjuncts, outcome)]
-            region = pair.widen(literals, outcome, left.value, right.value) or []
-            facts = _nicer(vocabulary, pair, region, facts, outcome, left.value, right.value)
+            # the canonical point of the first cell where it happens, then of its region
+            point = pair.search.canonical_point([pair.search.cube(list(found.cell))], pair.search.fact_names)
+            facts = shown(vocabulary, point, pair.policy.conjuncts)
+            left, right = _certified(vocabulary, pair, facts, outcome)
+            region = pair.widen(list(found.cell), outcome, left.value, right.value) or []
+            if region:
+                inside = pair.search.canonical_point([pair.search.cube(region)], pair.search.fact_names)
+                inside = shown(vocabulary, inside, pair.policy.conjuncts)
+                if _decided(vocabulary, pair, inside, outcome) == (left.value, right.value):
+                    facts, (left, right) = inside, _certified(vocabulary, pair, inside, outcome)
             matrix.cells.append(Cell(outcome, left.value, right.value, facts, tuple(region), left, right))
             found_any = True
         if not found_any and outcome not in matrix.unknown:
@@ -82,18 +85,23 @@ def compare(vocabulary: Vocabulary, first: Document, second: Document, timeout_m
     return matrix
 
 
-def _nicer(vocabulary: Vocabulary, pair: PairSearch, region, facts, outcome, first_value, second_value):
-    """A witness in the region with round times, if the evaluator confirms it."""
-    if not region:
-        return facts
-    candidate = pair.search.nicest(list(region))
-    if candidate is None:
-        return facts
-    candidate = witness_facts(vocabulary, candidate, pair.policy.conjuncts)
-    left = decide_conjuncts(vocabulary, pair.first, candidate).outcomes[outcome]
-    right = decide_conjuncts(vocabulary, pair.second, candidate).outcomes[outcome]
-    confirmed = (left.status, left.value, right.status, right.value) == ("determined", first_value, "determined", second_value)
-    return candidate if confirmed else facts
+def _decided(vocabulary: Vocabulary, pair: PairSearch, facts, outcome: str):
+    """(first value, second value) when both documents determine the outcome, else None."""
+    left = decide_conjuncts(vocabulary, pair.first, facts).outcomes[outcome]
+    right = decide_conjuncts(vocabulary, pair.second, facts).outcomes[outcome]
+    if left.status != "determined" or right.status != "determined" or left.value == right.value:
+        return None
+    return left.value, right.value
+
+
+def _certified(vocabulary: Vocabulary, pair: PairSearch, facts, outcome: str):
+    """Both verdicts at the witness, which must decide the outcome differently."""
+    left = decide_conjuncts(vocabulary, pair.first, facts).outcomes[outcome]
+    right = decide_conjuncts(vocabulary, pair.second, facts).outcomes[outcome]
+    if left.status != "determined" or right.status != "determined" or left.value == right.value:
+        raise CertificateError(f"compare {outcome}: the evaluator does not confirm the witness "
+                               f"({left.status} {left.value} / {right.status} {right.value})")
+    return left, right
 
 
 def _atoms(conjuncts, outcome: str) -> list[ir.Expr]:

@@ -43,13 +43,14 @@ from typing import Literal
 
 from . import ir
 from .cases import FactValue
-from .certify import CertificateError, witness_facts
+from .certify import CertificateError
 from .components import upstream
 from .evaluate import decide_conjuncts, evaluate, values_of
 from .load import Document
 from .policy import Policy
 from .search import PairSearch, SolverUnknown
 from .verdict import OutcomeVerdict, deletion_minimal
+from .witness import shown
 from .vocabulary import BoolType, Vocabulary
 
 Direction = Literal["below", "above"]
@@ -230,23 +231,35 @@ class _Differ:
                  within: ir.Expr | None, found: list[Region]) -> None:
         """Up to `max_regions` regions of one question, appended to `found` as they come."""
         pair = self.pair
+        search = pair.search
         for _ in range(self.max_regions):
-            hit = pair.forced_against(outcome, forcing_new, value, avoid, within)
+            hit = pair.forced_against(outcome, forcing_new, value, avoid, within, self._atoms(outcome))
             if hit is None:
                 break
-            facts = witness_facts(self.vocab, hit.facts, self._both(outcome, discretion=True))
+            # find -> certify at the canonical point of the first cell -> widen -> the
+            # canonical point of the region -> certify again
+            cell = list(hit.cell)
+            facts = self._point(search.cube(cell), outcome)
             old, new = self._certified(facts, outcome, forcing_new, value)
             forced = (new if forcing_new else old).value
-            literals = [(a, bool(evaluate(a, facts, {}))) for a in self._atoms(outcome)]
-            region = pair.widen_forced(literals, outcome, forcing_new, forced)
+            region = pair.widen_forced(cell, outcome, forcing_new, forced)
             if region is None:
-                avoid.append(literals)  # the cube of the witness's atom values is set aside, not claimed
+                avoid.append(cell)  # the cell is set aside, not claimed
             else:
                 avoid.append(region)
-                facts, old, new = self._nicer(region, facts, old, new, outcome, forcing_new, forced)
+                inside = self._point(search.cube(region), outcome)
+                facts = inside
+                old, new = self._certified(facts, outcome, forcing_new, forced)
             found.append(Region(outcome, direction, _told(old), _told(new), tuple(region or ()), facts,
                                 self._deciding(pair.first, facts, outcome, old),
                                 self._deciding(pair.second, facts, outcome, new), widened=region is not None))
+
+    def _point(self, inside, outcome: str) -> dict:
+        search = self.pair.search
+        point = search.canonical_point([inside], search.fact_names)
+        if point is None:
+            raise CertificateError(f"diff {outcome}: a region the solver found holds no case")
+        return shown(self.vocab, point, self._both(outcome, discretion=True))
 
     def _both(self, outcome: str, discretion: bool = False) -> list[ir.Conjunct]:
         """The outcome's group in the old version, then in the new one."""
@@ -271,17 +284,6 @@ class _Differ:
                                    f"{'a value' if value is None else value} against the other "
                                    f"(old {old.status} {old.value} / new {new.status} {new.value})")
         return old, new
-
-    def _nicer(self, region, facts, old, new, outcome: str, forcing_new: bool, forced):
-        """A witness in the region with round times, if the evaluator confirms it."""
-        candidate = self.pair.search.nicest(list(region))
-        if candidate is None:
-            return facts, old, new
-        candidate = witness_facts(self.vocab, candidate, self._both(outcome, discretion=True))
-        nice_old, nice_new = self._decide(candidate, outcome)
-        if not _shows(nice_old, nice_new, forcing_new, forced):
-            return facts, old, new
-        return candidate, nice_old, nice_new
 
     def _atoms(self, outcome: str) -> list[ir.Expr]:
         """The atoms of the outcome's group in both versions: forcing can hang on any of them."""

@@ -16,6 +16,7 @@ before it is reported; a solver `unknown` raises `SolverUnknown`.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -24,17 +25,25 @@ from typing import Any, Iterable
 import z3
 
 from . import ir
-from .cases import FactValue
+from .cases import EARLIEST, LATEST, FactValue
 from .components import outcome_groups
 from .policy import Policy
 from .smt import SmtPolicy, SolverUnknown, local_seconds
-from .verdict import deletion_minimal
-from .vocabulary import BoolType, EnumType
+from .verdict import deletion_minimal, deletion_minimal_cored
+from .vocabulary import BoolType, EnumType, TimestampType
 
 __all__ = ["Found", "GroupSearch", "PairSearch", "SearchGaveUp", "SolverUnknown"]
 
 # Witnesses start from a weekday morning so that they read like real orders.
 NICE_ORDER_TIME = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
+# Where a witness's order may fall when the region rules out NICE_ORDER_TIME: this
+# year or the one before, before any other year.
+PLAUSIBLE_FROM = datetime(2025, 1, 1, tzinfo=timezone.utc)
+HOUR, DAY = 3600, 86400
+# Distances from the latest earlier event that a witness tries first for each event, in
+# hours: round figures a reader takes in at a glance, nearest first.
+TIME_LADDER = (1, 2, 3, 6, 12, 24, 36, 48, 72, 96, 24 * 7, 24 * 10, 24 * 14, 24 * 21, 24 * 30, 24 * 45,
+               24 * 60, 24 * 90, 24 * 180, 24 * 365, 24 * 545, 24 * 730, 24 * 1095, 24 * 1825, 24 * 3650)
 
 
 class SearchGaveUp(SolverUnknown):
@@ -51,6 +60,7 @@ class Found:
     orders: tuple[int, ...]
     facts: dict[str, FactValue]  # every fact of the vocabulary, as the model gives it
     outcomes: dict[str, Any] = field(default_factory=dict)
+    cell: tuple[tuple[ir.Expr, bool], ...] = ()  # the canonical cell of the answer, when asked for
 
 
 class GroupSearch:
@@ -123,64 +133,70 @@ class GroupSearch:
     # -- clashes ----------------------------------------------------------------------------
 
     def minimal_clashes(self) -> list[Found]:
-        """Every minimal set of conjuncts that some facts make jointly unsatisfiable."""
+        """Every minimal set of conjuncts that some facts make jointly unsatisfiable.
+
+        The question "are there facts and a choice of conjuncts such that, for every value
+        of the outcomes, a chosen conjunct fails?" is answered by counterexample-guided
+        search with quantifier-free solvers only (Z3's quantifier engine gives up on it
+        depending on its random seed): a candidate (facts, choice) is checked at its
+        facts; if the chosen conjuncts can all hold there, the outcomes that show it are
+        a counterexample every later candidate must defeat. Each clash found is shrunk
+        to a minimal set at its facts and blocked; at the end the sets are exactly the
+        minimal clashing sets, whichever models the solver returned on the way."""
         smt = self.smt
         if not self.rules:
             return []
         select = {o: z3.Bool(f"select!{o}", smt.ctx) for o in self.rules}
-        chosen_hold = z3.And(*[z3.Implies(select[o], smt.formula[o]) for o in self.rules])
-        bound = [smt.vars[o] for o in self.outcomes]
-        solver = self._quantified_solver()
-        # exists facts, selection; for all outcomes in range: the selected conjuncts fail
-        solver.add(z3.ForAll(bound, z3.Implies(z3.And(*self._outcome_domains()), z3.Not(chosen_hold))))
+        candidate = self._quantified_solver()
+        candidate.add(z3.Or(*select.values()))
         found: list[Found] = []
         while True:
             self.calls += 1
-            result = solver.check()
+            result = candidate.check()
             if result == z3.unknown:
-                raise SearchGaveUp(solver.reason_unknown(), _minimal(found))
+                raise SearchGaveUp(candidate.reason_unknown(), _minimal(found))
             if result == z3.unsat:
                 break
-            model = solver.model()
+            model = candidate.model()
             chosen = [o for o in self.rules if z3.is_true(model.eval(select[o], model_completion=True))]
             fixed = self._fixing(model)
-            first = self._check(fixed + self._lits(chosen))
-            if first.verdict != "unsat":  # the quantified and the plain solver disagree
-                raise SearchGaveUp("a clash found by the quantified search is not confirmed at its facts", _minimal(found))
-            candidates = [o for o in chosen if o in set(smt.core_orders(first.core))]
-            core = deletion_minimal(candidates, lambda s: self._check(fixed + self._lits(s)).verdict == "unsat")
+            answer = self._check(fixed + self._lits(chosen), want_model=True)
+            if answer.verdict == "sat":
+                # the chosen conjuncts all hold at these outcomes: from now on some chosen
+                # conjunct must fail at them
+                values = self._outcome_values(answer.model)
+                candidate.add(z3.Or(*[z3.And(select[o], z3.Not(z3.substitute(smt.formula[o], *values)))
+                                      for o in self.rules]))
+                continue
+            core = deletion_minimal_cored(chosen, lambda s: self._core(fixed, s), smt.core_orders(answer.core))
             found.append(Found(tuple(core), self._facts(model)))
-            solver.add(z3.Not(z3.And(*[select[o] for o in core])))
+            candidate.add(z3.Not(z3.And(*[select[o] for o in core])))
         return _minimal(found)
+
+    def _outcome_values(self, model: z3.ModelRef) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
+        return [(self.smt.vars[o], model.eval(self.smt.vars[o], model_completion=True)) for o in self.outcomes]
+
+    def clash_exists(self, orders: tuple[int, ...]) -> "ClashOracle":
+        """The question "are there facts (inside some extra constraints) at which the
+        conjuncts `orders` cannot all hold, whatever the outcomes?", for `first_cell`."""
+        return ClashOracle(self, orders)
 
     # -- open outcomes ----------------------------------------------------------------------
 
-    def open_outcome(self, outcome: str, request_kinds: tuple[str, ...],
-                     avoid: list[list[tuple[ir.Expr, bool]]]) -> Found | None:
-        """Facts (a request of one of `request_kinds`, outside the `avoid` regions, no
-        discretion clause applying) under which two consistent readings of the policy
-        give `outcome` different values."""
+    def open_constraints(self, outcome: str, request_kinds: tuple[str, ...]) -> list[z3.BoolRef]:
+        """Quantifier-free constraints on the facts (with two readings of the outcomes)
+        that hold iff, for a request of one of `request_kinds` and no discretion clause
+        applying, two consistent readings of the group give `outcome` different values."""
         smt = self.smt
         pairs = smt.outcome_copies("other")
         other = z3.substitute(z3.And(*[smt.formula[o] for o in self.rules]), *pairs)
         copy = dict((a.get_id(), b) for a, b in pairs)
         x = smt.vars[outcome]
-        smt.solver.push()
-        try:
-            smt.solver.add(other, *self._outcome_domains(pairs), x != copy[x.get_id()])
-            if "request" in smt.vars and request_kinds:
-                smt.solver.add(z3.Or(*[smt.equals("request", k) for k in request_kinds]))
-            for c in self.conjuncts:
-                if c.is_discretion and outcome in c.constrains:
-                    smt.solver.add(z3.Not(smt.guard[c.order]))
-            for region in avoid:
-                smt.solver.add(z3.Not(self.cube(region)))
-            answer = self._check(self._lits(self.rules), want_model=True)
-            if answer.verdict == "unsat":
-                return None
-            return Found((), self._facts(answer.model))
-        finally:
-            smt.solver.pop()
+        out = [other, *self._outcome_domains(pairs), x != copy[x.get_id()], *self._lits(self.rules)]
+        if "request" in smt.vars and request_kinds:
+            out.append(z3.Or(*[smt.equals("request", k) for k in request_kinds]))
+        out += [z3.Not(smt.guard[c.order]) for c in self.conjuncts if c.is_discretion and outcome in c.constrains]
+        return out
 
     # -- single conjuncts -------------------------------------------------------------------
 
@@ -197,40 +213,41 @@ class GroupSearch:
         answer = self._ask([guard, violated] + self._lits(others))
         if answer.verdict != "unsat":
             return None
-        in_core = set(self.smt.core_orders(answer.core))
-        return deletion_minimal([o for o in others if o in in_core],
-                                lambda s: self._unsat_with([guard, violated], s))
+        # canonical: deletion over all of `others` in policy order (the core only saves questions)
+        return deletion_minimal_cored(others, lambda s: self._core([guard, violated], s),
+                                      self.smt.core_orders(answer.core))
+
+    def _core(self, formulas: list[z3.BoolRef], orders) -> list[int] | None:
+        answer = self._ask(formulas + self._lits(orders))
+        return None if answer.verdict == "sat" else self.smt.core_orders(answer.core)
 
     def satisfiable(self, condition: ir.Expr) -> bool:
         """Some facts, with some outcomes, make `condition` true (the clauses aside)."""
         return not self._unsat([self.smt.compile(condition)])
 
-    def differs(self, atom: ir.Expr, other: ir.Expr, within: ir.Expr, avoid=()) -> Found | None:
-        """Facts inside `within`, outside the `avoid` regions, for which two readings of
-        an atom disagree."""
+    def differs(self, atom: ir.Expr, other: ir.Expr, within: ir.Expr) -> list[z3.BoolRef]:
+        """Constraints that hold iff the facts are inside `within` and the two readings
+        of an atom disagree."""
         smt = self.smt
-        question = [smt.compile(within), smt.compile(atom) != smt.compile(other)]
-        question += [z3.Not(self.cube(region)) for region in avoid]
-        answer = self._check(question, want_model=True)
-        return None if answer.verdict == "unsat" else Found((), self._facts(answer.model))
+        return [smt.compile(within), smt.compile(atom) != smt.compile(other)]
 
     def _unsat_with(self, formulas: list[z3.BoolRef], orders: list[int]) -> bool:
         return self._unsat(formulas + self._lits(orders))
 
     # -- properties ---------------------------------------------------------------------------
 
-    def counterexample(self, when: ir.Expr, holds: ir.Expr) -> Found | None:
-        # (the property's own facts are added to the witness)
+    def counterexample(self, when: ir.Expr, holds: ir.Expr, names: Iterable[str]) -> Found | None:
         """Facts and a consistent reading of the outcomes under which `when` holds and
-        `holds` does not."""
+        `holds` does not: the canonical such point over the facts `names` and every
+        outcome, or None (unsat) when the property holds."""
         smt = self.smt
         condition = z3.And(smt.compile(when), z3.Not(smt.compile(holds)))
-        answer = self._check(self._lits(self.rules) + [condition], want_model=True)
-        if answer.verdict == "unsat":
+        outcomes = list(self.policy.vocabulary.outcomes)
+        point = self.canonical_point(self._lits(self.rules) + [condition], [*names, *outcomes])
+        if point is None:
             return None
-        model = answer.model
-        values = {o: smt.value_of(model, o) for o in self.policy.vocabulary.outcomes}
-        return Found((), self._facts(model, ir.facts(when) | ir.facts(holds)), values)
+        return Found((), {n: v for n, v in point.items() if n not in outcomes},
+                     {n: point[n] for n in outcomes})
 
     # -- regions ------------------------------------------------------------------------------
 
@@ -252,20 +269,205 @@ class GroupSearch:
                 kept = trial
         return [literals[k] for k in kept]
 
-    def nicest(self, region: list[tuple[ir.Expr, bool]], inside: list[z3.BoolRef] = ()) -> dict[str, FactValue] | None:
-        """Facts inside the region that read well: the order placed at a round time and
-        every event on the hour, if the region allows it."""
+    # -- canonical points -------------------------------------------------------------------
+    # A finding must not depend on which model the solver returns. These pick points by
+    # asking only sat / unsat questions in a fixed order, so the answer is a function of
+    # the constraints alone: the same on every machine and every solver seed.
+
+    def first_cell(self, solver: z3.Solver, atoms: list[ir.Expr]) -> list[tuple[ir.Expr, bool]] | None:
+        """The first cell, in the order of `atoms` and trying true before false, in which
+        `solver`'s assertions are satisfiable: one literal per atom. None when they are
+        unsatisfiable. `solver` may hold quantifiers; its scope is restored."""
+        solver.push()
+        try:
+            if self._solve_plain(solver) is False:
+                return None
+            cell = []
+            for atom in atoms:
+                compiled = self.smt.compile(atom)
+                solver.push()
+                solver.add(compiled)
+                truth = self._solve_plain(solver)
+                solver.pop()
+                solver.add(compiled if truth else z3.Not(compiled))
+                cell.append((atom, truth))
+            return cell
+        finally:
+            solver.pop()
+
+    def _solve_plain(self, solver) -> bool:
+        if isinstance(solver, ClashOracle):
+            return solver.satisfiable()
+        self.calls += 1
+        result = solver.check()
+        if result == z3.unknown:
+            raise SolverUnknown(solver.reason_unknown())
+        return result == z3.sat
+
+    def clash_cell(self, orders: tuple[int, ...], atoms: list[ir.Expr]) -> list[tuple[ir.Expr, bool]] | None:
+        """The first cell of `atoms` (see `first_cell`) that holds facts under which the
+        conjuncts `orders` cannot all hold, whatever the outcomes."""
+        for atom in atoms:
+            self.smt.compile(atom)  # any calendar definitions they need, before the solver is copied
+        return self.first_cell(self.clash_exists(orders), atoms)
+
+    def plain_cell(self, constraints: list[z3.BoolRef], atoms: list[ir.Expr]) -> list[tuple[ir.Expr, bool]] | None:
+        """`first_cell` over quantifier-free `constraints` (with the group's clauses
+        available behind their indicators)."""
+        for atom in atoms:
+            self.smt.compile(atom)  # any calendar definitions they need, before the solver is copied
+        solver = self._quantified_solver()
+        solver.add(*constraints)
+        return self.first_cell(solver, atoms)
+
+    def canonical_point(self, constraints: list[z3.BoolRef], names: Iterable[str]) -> dict[str, Any] | None:
+        """The canonical point of the quantifier-free `constraints`: the variables `names`
+        (facts or outcomes) fixed one at a time, in vocabulary order with the facts that
+        are not times first, each to the first value of a fixed list of readable
+        candidates that keeps the constraints satisfiable. Times: an optional event
+        preferably not happened; the order on a weekday morning of this year; every other
+        event a round distance after the latest earlier one, else the earliest hour,
+        apart from the others by an hour where the constraints allow. Returns the values
+        of `names` (facts as `fact_values` gives them), or None when unsatisfiable."""
         smt = self.smt
-        stamps = [smt.vars[t.name] for t in self.policy.vocabulary.timestamps]
-        on_the_hour = [x % 3600 == 0 for x in stamps]
-        order = smt.vars.get("order_placed_at")
-        base = [order == local_seconds(NICE_ORDER_TIME)] if order is not None else []
-        cube = [self.cube(region), *inside]
-        for extra in (base + on_the_hour, on_the_hour):
-            answer = self._check(cube + extra, want_model=True)
-            if answer.verdict == "sat":
-                return self._facts(answer.model)
-        return None
+        vocab = self.policy.vocabulary
+        wanted = set(names)
+        ordered = [n for n in [*vocab.facts, *vocab.outcomes] if n in wanted]
+        timestamps = [n for n in ordered if n in vocab.facts and isinstance(vocab.facts[n].type, TimestampType)]
+        others = [n for n in ordered if n not in timestamps]
+        solver = smt.solver
+        solver.push()
+        try:
+            solver.add(*constraints)
+            if not self._plain():
+                return None
+            for name in others:
+                solver.add(self._pick_value(name))
+            self._timeline(timestamps)
+            answer = self._check([], want_model=True)
+            model = answer.model
+            facts = smt.fact_values(model, [n for n in ordered if n in vocab.facts])
+            outcomes = {n: smt.value_of(model, n) for n in ordered if n in vocab.outcomes}
+            return {**facts, **outcomes}
+        finally:
+            solver.pop()
+
+    def _plain(self, extra: list[z3.BoolRef] = ()) -> bool:
+        return self._check(list(extra)).verdict == "sat"
+
+    def _first(self, options: list[z3.BoolRef]) -> z3.BoolRef | None:
+        return next((o for o in options if self._plain([o])), None)
+
+    def _pick_value(self, name: str) -> z3.BoolRef:
+        smt = self.smt
+        t = self.policy.vocabulary.lookup(name).type
+        x = smt.vars[name]
+        if isinstance(t, BoolType):
+            return self._first([z3.Not(x), x])
+        if isinstance(t, EnumType):
+            return self._first([x == i for i in range(len(t.values))])
+        low, high = int(math.ceil(t.low)), int(math.floor(t.high))
+        steps = sorted({high - (high - low) * k // 10 for k in range(11)}, reverse=True)
+        found = self._first([x == v for v in steps])
+        if found is not None:
+            return found
+        least = self._least(x, low, high, [])
+        if least is not None:
+            return x == least
+        value = self._check([], want_model=True).model.eval(x, model_completion=True)
+        return x == value  # a non-whole value the region pins down: there is only one
+
+    def _timeline(self, names: list[str]) -> None:
+        """Fix the timestamps `names`, asserting each choice on the solver (in scope).
+
+        1. Which events happen: each optional one preferably not.
+        2. In what order: each event, in vocabulary order, goes as late in the sequence
+           of the events placed before it as the constraints allow, an hour or more from
+           its neighbours; only where none of that is possible does it coincide with one.
+        3. When: the order on a weekday morning of this year; every later event at the
+           first round distance from its predecessor (TIME_LADDER) that lies strictly
+           inside the times the constraints allow, so that no witness sits on a boundary
+           it does not need."""
+        smt, solver = self.smt, self.smt.solver
+        happening = []
+        for name in names:
+            flag = smt.present.get(name)
+            if flag is not None and self._plain([z3.Not(flag)]):
+                solver.add(z3.Not(flag))
+            else:
+                if flag is not None:
+                    solver.add(flag)
+                happening.append(name)
+        if not happening:
+            return
+        first = smt.vars[happening[0]]
+        nice = first == local_seconds(NICE_ORDER_TIME)
+        if self._plain([nice]):
+            solver.add(nice)
+        else:
+            at = (self._least(first, local_seconds(PLAUSIBLE_FROM), local_seconds(LATEST) - 1, [first % HOUR == 0])
+                  or self._least(first, local_seconds(EARLIEST), local_seconds(LATEST) - 1, []))
+            solver.add(first == at)
+        slots: list[list[str]] = [[happening[0]]]
+        for name in happening[1:]:
+            slots = self._place(slots, name)
+        solver.add(*self._chain(slots))
+        for previous, slot in zip(slots, slots[1:]):
+            self._settle(smt.vars[previous[0]], smt.vars[slot[0]])
+
+    def _chain(self, slots: list[list[str]]) -> list[z3.BoolRef]:
+        """Events of one slot at the same moment, each slot an hour or more after the last."""
+        v = self.smt.vars
+        out = [v[name] == v[slot[0]] for slot in slots for name in slot[1:]]
+        out += [v[b[0]] - v[a[0]] >= HOUR for a, b in zip(slots, slots[1:])]
+        return out
+
+    def _place(self, slots: list[list[str]], name: str) -> list[list[str]]:
+        for position in range(len(slots), 0, -1):
+            trial = slots[:position] + [[name]] + slots[position:]
+            if self._plain(self._chain(trial)):
+                return trial
+        for position in range(len(slots) - 1, -1, -1):
+            trial = [s + [name] if i == position else s for i, s in enumerate(slots)]
+            if self._plain(self._chain(trial)):
+                return trial
+        raise SolverUnknown(f"no place in time found for {name} in a satisfiable witness")  # cannot happen
+
+    def _settle(self, previous: z3.ArithRef, x: z3.ArithRef) -> None:
+        """Fix `x` at a readable distance after `previous` (already fixed)."""
+        at_previous = self._check([], want_model=True).model.eval(previous, model_completion=True).as_long()
+        boundary = None
+        for h in TIME_LADDER:
+            at = at_previous + h * HOUR
+            if not self._plain([x == at]):
+                continue
+            if self._plain([x == at - HOUR]) and self._plain([x == at + HOUR]):
+                self.smt.solver.add(x == at)
+                return
+            boundary = at if boundary is None else boundary
+        if boundary is None:
+            boundary = (self._least(x, at_previous, local_seconds(LATEST) - 1, [(x - at_previous) % HOUR == 0])
+                        or self._least(x, at_previous, local_seconds(LATEST) - 1, []))
+        self.smt.solver.add(x == boundary)
+
+    def _least(self, x: z3.ArithRef, low: int, high: int, extra: list[z3.BoolRef]) -> int | None:
+        """The least whole value of `x` in [low, high] consistent with `extra`, by bisection
+        on sat questions (whose answers do not depend on the model)."""
+        if not self._plain(extra + [x >= low, x <= high]):
+            return None
+        while low < high:
+            middle = (low + high) // 2
+            if self._plain(extra + [x >= low, x <= middle]):
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    def excluding(self, literals: list[tuple[ir.Expr, bool]], not_applying: Iterable[int] = ()) -> z3.BoolRef:
+        """Outside the cube of `literals` where, too, none of the conjuncts `not_applying`
+        applies: a region already reported, to be left out of the next search."""
+        inside = [self.cube(literals), *[z3.Not(self.smt.guard[o]) for o in not_applying]]
+        return z3.Not(z3.And(*inside))
 
     def applies(self, orders: Iterable[int]) -> z3.BoolRef:
         """Some of the conjuncts `orders` applies (for a gap region: none may)."""
@@ -273,6 +475,48 @@ class GroupSearch:
 
     def indicators(self, orders: Iterable[int]) -> list[z3.BoolRef]:
         return self._lits(orders)
+
+
+class ClashOracle:
+    """Facts (under the constraints added so far) at which some conjuncts cannot all
+    hold, whatever the outcomes: an exists-forall question answered by
+    counterexample-guided search with quantifier-free solvers. It has a solver's
+    `push` / `pop` / `add`; the counterexamples it learns hold in every scope."""
+
+    def __init__(self, search: GroupSearch, orders: tuple[int, ...]):
+        self.search, self.orders = search, orders
+        self.holds = z3.And(*[search.smt.formula[o] for o in orders])
+        self.candidate = search._quantified_solver()
+        self.scopes: list[list[z3.BoolRef]] = [[]]
+        self.learned: list[z3.BoolRef] = []
+
+    def push(self) -> None:
+        self.scopes.append([])
+
+    def pop(self) -> None:
+        self.scopes.pop()
+
+    def add(self, *constraints: z3.BoolRef) -> None:
+        self.scopes[-1].extend(constraints)
+
+    def satisfiable(self) -> bool:
+        search = self.search
+        while True:
+            search.calls += 1
+            self.candidate.push()
+            self.candidate.add(*[c for scope in self.scopes for c in scope])
+            result = self.candidate.check()
+            model = self.candidate.model() if result == z3.sat else None
+            self.candidate.pop()
+            if result == z3.unknown:
+                raise SolverUnknown(self.candidate.reason_unknown())
+            if result == z3.unsat:
+                return False
+            answer = search._check(search._fixing(model) + search._lits(self.orders), want_model=True)
+            if answer.verdict == "unsat":
+                return True
+            # the conjuncts all hold at these outcomes: no clash point can let them
+            self.candidate.add(z3.Not(z3.substitute(self.holds, *search._outcome_values(answer.model))))
 
 
 def _minimal(found: list[Found]) -> list[Found]:
@@ -336,9 +580,11 @@ class PairSearch:
         names = _names(conjuncts, outcome)
         return z3.And(self._holds(conjuncts, second), *[self.smt.in_domain(n, self._outcome(n, second)) for n in names])
 
-    def decided_differently(self, outcome: str, first_value=None, second_value=None) -> Found | None:
+    def decided_differently(self, outcome: str, first_value=None, second_value=None,
+                            atoms: list[ir.Expr] = ()) -> Found | None:
         """Facts under which the first policy forces `outcome` to one value and the second
-        to another (to the given values, when given)."""
+        to another (to the given values, when given); with `atoms`, the answer carries the
+        first cell of those atoms where that happens (`GroupSearch.first_cell`)."""
         smt = self.smt
         groups = (self._group(self.first, outcome), self._group(self.second, outcome))
         solver = self.search._quantified_solver()
@@ -349,13 +595,14 @@ class PairSearch:
                 solver.add(self._outcome(outcome, second) == self._value(outcome, value))
             solver.add(self._forced(group, outcome, second, "all!second" if second else "all!first"))
         solver.add(self._outcome(outcome, False) != self._outcome(outcome, True))
-        self.search.calls += 1
-        result = solver.check()
-        if result == z3.unknown:
-            raise SolverUnknown(solver.reason_unknown())
-        if result == z3.unsat:
+        return self._answer(solver, atoms)
+
+    def _answer(self, solver: z3.Solver, atoms: list[ir.Expr]) -> Found | None:
+        model = self._solve(solver)
+        if model is None:
             return None
-        return Found((), self.search._facts(solver.model()))
+        cell = tuple(self.search.first_cell(solver, list(atoms)) or ()) if atoms else ()
+        return Found((), self.search._facts(model), cell=cell)
 
     def widen(self, literals, outcome: str, first_value, second_value):
         """The region around a witness where both policies keep forcing those values."""
@@ -388,12 +635,14 @@ class PairSearch:
         return self._group(forcing, outcome), self._group(other, outcome)
 
     def forced_against(self, outcome: str, forcing_second: bool, value=None,
-                       avoid: Iterable[list[tuple[ir.Expr, bool]]] = (), within: ir.Expr | None = None) -> Found | None:
+                       avoid: Iterable[list[tuple[ir.Expr, bool]]] = (), within: ir.Expr | None = None,
+                       atoms: list[ir.Expr] = ()) -> Found | None:
         """Facts, inside `within` (a condition over facts) and outside the `avoid` regions,
         under which one policy (the second when `forcing_second`) forces `outcome` (to
         `value`, when given) and the other has a consistent reading of its group in which
         `outcome` has another value; both groups are consistent there. None (unsat) iff
-        there are no such facts."""
+        there are no such facts. With `atoms`, the answer carries the first cell of those
+        atoms where that happens."""
         forcing, other = self._sides(outcome, forcing_second)
         mine, theirs = self._outcome(outcome, forcing_second), self._outcome(outcome, not forcing_second)
         solver = self.search._quantified_solver()
@@ -406,8 +655,7 @@ class PairSearch:
             solver.add(mine == self._value(outcome, value))
         for region in avoid:
             solver.add(z3.Not(self.search.cube(region)))
-        model = self._solve(solver)
-        return None if model is None else Found((), self.search._facts(model))
+        return self._answer(solver, atoms)
 
     def widen_forced(self, literals: list[tuple[ir.Expr, bool]], outcome: str, forcing_second: bool,
                      value) -> list[tuple[ir.Expr, bool]] | None:

@@ -162,25 +162,39 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
 
 
 def witness_words(facts: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
-    """Each fact of a witness as a phrase; times as distances from the order."""
+    """Each fact of a witness as a phrase: first the facts that set the scene (in
+    vocabulary order), then the events in the order they happen, times as distances
+    from the order."""
     order = facts.get("order_placed_at")
-    out = []
+    scene, events = [], []
     for name, value in facts.items():
         var = vocabulary.facts[name]
         if isinstance(var.type, TimestampType):
             if value is None:
                 continue
             if name == "order_placed_at" or not isinstance(order, datetime):
-                out.append(f"{event(name)}: {_when(value)}")
+                events.append((value, f"{event(name)}: {_when(value)}"))
             else:
-                out.append(f"{event(name)}: {_when(value)}, {_distance(order, value)} after the order")
+                events.append((value, f"{event(name)}: {_when(value)}, {_distance(order, value)} after the order"))
         elif isinstance(var.type, BoolType):
-            out.append(var.meaning if value else f"not so that {var.meaning}")
+            scene.append(var.meaning if value else f"not so that {var.meaning}")
         elif isinstance(var.type, EnumType):
-            out.append(f"{name.replace('_', ' ')}: {str(value).replace('_', ' ')}")
+            scene.append(f"{name.replace('_', ' ')}: {str(value).replace('_', ' ')}")
         else:
-            out.append(f"{name.replace('_', ' ')}: {spoken(var, value)}")
-    return out
+            scene.append(f"{name.replace('_', ' ')}: {spoken(var, value)}")
+    # sorted() is stable: events at the same moment keep vocabulary order
+    return scene + [words for _, words in sorted(events, key=lambda e: e[0])]
+
+
+def told(finding: Finding) -> dict[str, Any]:
+    """The part of a finding's witness a reader is told: the facts its clauses read, the
+    request, and every event that happened. (The witness itself keeps every fact the
+    certificate needed.)"""
+    witness = finding.witness or {}
+    if not finding.clauses:
+        return dict(witness)
+    read = {n for c in finding.clauses for part in (c.when, c.then) for n in ir.facts(part)} | {"request"}
+    return {k: v for k, v in witness.items() if k in read or isinstance(v, datetime)}
 
 
 def _when(moment: datetime) -> str:
@@ -199,7 +213,7 @@ def narrative(finding: Finding, vocabulary: Vocabulary) -> str:
     """The witness of a finding told in plain English ("" when it has none)."""
     if finding.witness is None:
         return ""
-    facts = "; ".join(witness_words(finding.witness, vocabulary))
+    facts = "; ".join(witness_words(told(finding), vocabulary))
     story = f"Take this case: {facts}."
     if finding.kind in ("clash", "override") and finding.clauses:
         demands = "; ".join(f"{c.id} says {c.then_text}" + (f" (when {c.when_text})" if c.when_text not in ("", "true", "True") else "")
