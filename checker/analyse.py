@@ -224,6 +224,19 @@ class _Shared:
             if any(normalise(s.quote) == normalise(clause.quote) for s in support):
                 continue
             decided = tuple(sorted({o for c in repeated for o in c.constrains}))
+            if len(support) == 1 and self._part_repeats(support[0].key, key, decided):
+                # each clause's rule on these outcomes implies the other's: one finding
+                pair = tuple(sorted([key, support[0].key]))
+                if pair in reported:
+                    continue
+                reported.add(pair)
+                first, second = sorted([clause, support[0]], key=lambda c: c.location.line)
+                out.append(Finding("redundant", "redundant.implied", "warning",
+                                   f"{first.id} and {second.id} say the same about {_words(decided)}: on it, each "
+                                   f"implies the other; the rest of each says more",
+                                   (first, second), outcomes=decided, documents=_docs((first, second)),
+                                   detail={"implied_by": [second.id], "part": list(decided)}))
+                continue
             out.append(Finding("redundant", "redundant.implied", "warning",
                                f"the part of {clause.id} on {_words(decided)} repeats {_names(support)}: wherever "
                                f"{clause.id} applies, {_names(support)} already {_require(support)} it; the rest of "
@@ -231,6 +244,14 @@ class _Shared:
                                (clause, *support), outcomes=decided, documents=_docs((clause, *support)),
                                detail={"implied_by": [c.id for c in support], "part": list(decided)}))
         return out
+
+    def _part_repeats(self, key: tuple[str, str], by: tuple[str, str], outcomes: tuple[str, ...]) -> bool:
+        """Whether clause `key`'s requirements on `outcomes` are all implied by clause `by` alone."""
+        conjuncts = self.policy.conjuncts
+        parts = [c for c in conjuncts if c.clause.key == key and not c.is_discretion and c.constrains & set(outcomes)]
+        return bool(parts) and all(
+            self.implied.get(c.order) and {conjuncts[o].clause.key for o in self.implied[c.order]} == {by}
+            for c in parts)
 
     # -- readings of time limits --------------------------------------------------------------
 

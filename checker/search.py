@@ -40,10 +40,11 @@ NICE_ORDER_TIME = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 # year or the one before, before any other year.
 PLAUSIBLE_FROM = datetime(2025, 1, 1, tzinfo=timezone.utc)
 HOUR, DAY = 3600, 86400
-# Distances from the latest earlier event that a witness tries first for each event, in
-# hours: round figures a reader takes in at a glance, nearest first.
-TIME_LADDER = (1, 2, 3, 6, 12, 24, 36, 48, 72, 96, 24 * 7, 24 * 10, 24 * 14, 24 * 21, 24 * 30, 24 * 45,
-               24 * 60, 24 * 90, 24 * 180, 24 * 365, 24 * 545, 24 * 730, 24 * 1095, 24 * 1825, 24 * 3650)
+# Distances from the event before that a witness tries first for each event, in hours:
+# whole days first (an order's life is counted in days, and the time of day stays that
+# of the order), then hours for what must happen within a day.
+TIME_LADDER = (24, 48, 72, 96, 24 * 7, 24 * 10, 24 * 14, 24 * 21, 24 * 30, 24 * 45, 24 * 60, 24 * 90,
+               24 * 180, 24 * 365, 24 * 545, 24 * 730, 24 * 1095, 24 * 1825, 24 * 3650, 1, 2, 3, 6, 12, 36)
 
 
 class SearchGaveUp(SolverUnknown):
@@ -75,6 +76,10 @@ class GroupSearch:
         # the facts a witness can need: those the group reads, every event, the request
         vocab = policy.vocabulary
         read = {n for c in conjuncts for n in ir.facts(c.guard) | ir.facts(c.body)}
+        # and those the life of an order reads: a canonical point fixes them to their
+        # plainest values (not lost, as new), so the events it shows are the ones that
+        # the finding and the axioms need, not ones an odd value of them excused
+        read |= {n for axiom in vocab.axioms for n in ir.facts(axiom.holds)}
         self.fact_names = [n for n, v in vocab.facts.items()
                            if n in read or n == "request" or v in vocab.timestamps]
         self.calls = 0
