@@ -9,11 +9,14 @@ one year...), where off-by-one readings differ.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from typing import Any, Callable, Protocol, Sequence
 
+from . import ir
 from .cases import FactValue
+from .semantics import axioms
 from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Vocabulary
 
 HOUR, DAY = 3600, 86400
@@ -23,8 +26,8 @@ BOUNDARY_OFFSETS = sorted({
     *(n * DAY + d for n in (1, 2, 3, 7, 9, 14, 15, 29, 30, 31, 60, 364, 365, 366, 730, 1825, 1826, 1827) for d in (-1, 0, 1)),
 } - {-1})
 ZONES = (timezone.utc, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-5)))
-# Chains of events that follow one another (the background axioms).
-CHAINS = (("invoiced_at", "shipping_arranged_at", "shipped_at", "delivered_at"), ("return_sent_at", "return_received_at"))
+# Steps the repair of one generated case may take before it falls back on a quiet case.
+SEARCH_LIMIT = 2000
 
 
 class Chooser(Protocol):
@@ -62,45 +65,102 @@ def _offset(chooser: Chooser) -> int:
     return chooser.integer(0, 400 * DAY)
 
 
+@dataclass(frozen=True)
+class _Draw:
+    """The drawn time of one timestamp: whether it happened, and when, as an offset from
+    the order or from the latest event before it."""
+
+    happened: bool
+    from_previous: bool
+    offset: timedelta
+
+
 def generate_facts(vocabulary: Vocabulary, chooser: Chooser) -> dict[str, FactValue]:
-    """Complete facts that satisfy the background axioms."""
-    facts: dict[str, FactValue] = {}
+    """Complete facts that satisfy the background axioms of `vocabulary`.
+
+    Every choice is made first, so the result depends only on the chooser: for each
+    event whether it happened and its time, an offset (clustered on the boundaries
+    policies use) from the order or from the event before it, in the order in which
+    vocabulary.yaml lists them (the order in which they follow one another); every other
+    fact as before. Then the facts the axioms read are repaired with
+    `semantics.axioms.search`: the drawn timeline is kept as far as the axioms allow
+    (an event they require is given its drawn time, or one after the events before
+    it), and bool and enum facts the timeline rules out take the first value that
+    fits (a request made before delivery is not a return)."""
     zone = chooser.choice(ZONES)
     start = datetime(2026, 1, 1, tzinfo=zone) + timedelta(days=chooser.integer(0, 700), minutes=15 * chooser.integer(0, 95))
-    facts["order_placed_at"] = start
-    for chain in CHAINS:
-        previous = start
-        happened = True
-        for name in chain:
-            if name not in vocabulary.facts:
-                continue
-            happened = happened and chooser.choice((True, False))
-            if happened:
-                previous = previous + timedelta(seconds=_offset(chooser) if chooser.choice((True, False)) else 0)
-                facts[name] = previous
-            else:
-                facts[name] = None
-    # the request is timed from the order or, when delivered, often from delivery
-    anchor = start
-    if facts.get("delivered_at") is not None and chooser.choice((True, False)):
-        anchor = facts["delivered_at"]
-    facts["request_at"] = anchor + timedelta(seconds=_offset(chooser))
+    times = [v for v in vocabulary.timestamps if v.name != "order_placed_at"]
+    draws: dict[str, _Draw] = {}
+    for var in times:
+        if var.type.optional:
+            happened = chooser.choice((True, False))
+            from_previous = chooser.choice((True, False))
+            seconds = _offset(chooser) if chooser.choice((True, False)) else 0
+        else:
+            happened, from_previous, seconds = True, chooser.choice((True, False)), _offset(chooser)
+        draws[var.name] = _Draw(happened, from_previous, timedelta(seconds=seconds))
+    facts: dict[str, FactValue] = {"order_placed_at": start} if "order_placed_at" in vocabulary.facts else {}
     for var in vocabulary.facts.values():
-        if var.name in facts:
-            continue
         t = var.type
-        if isinstance(t, TimestampType):
-            if not t.optional:
-                facts[var.name] = start + timedelta(seconds=_offset(chooser))
-            else:
-                facts[var.name] = None if chooser.choice((True, False)) else start + timedelta(seconds=_offset(chooser))
-        elif isinstance(t, BoolType):
+        if isinstance(t, BoolType):
             facts[var.name] = chooser.choice((False, True))
         elif isinstance(t, EnumType):
             facts[var.name] = chooser.choice(t.values)
         elif isinstance(t, NumberType):
             facts[var.name] = _number(t, chooser)
-    return facts
+    read = {n for a in vocabulary.axioms for n in ir.facts(a.holds)}
+    order = [v.name for v in times] + [n for n, v in vocabulary.facts.items()
+                                       if n in read and not isinstance(v.type, TimestampType)]
+    depends = {name: order[:i] for i, name in enumerate(order) if name in draws}
+
+    def candidates(name: str, assigned: dict[str, FactValue]) -> list[FactValue]:
+        var = vocabulary.facts[name]
+        if name not in draws:
+            drawn = facts[name]
+            return [drawn, *(v for v in _values(var.type) if v != drawn)]
+        before = [v for n, v in assigned.items() if n in draws and isinstance(v, datetime)]
+        draw = draws[name]
+        latest = max([start, *before])
+        moments = []
+        for moment in ((before[-1] if draw.from_previous and before else start) + draw.offset, latest + draw.offset, latest):
+            if moment not in moments:
+                moments.append(moment)
+        if not var.type.optional:
+            return moments
+        return [*moments, None] if draw.happened else [None, *moments]
+
+    base = {n: v for n, v in facts.items() if n not in order}
+    found = axioms.search(vocabulary, base, order, candidates, depends, SEARCH_LIMIT)
+    if found is None:
+        found = _quiet(vocabulary, facts, base, order, start)
+    return {n: found[n] for n in vocabulary.facts}
+
+
+def _values(t) -> list[FactValue]:
+    if isinstance(t, BoolType):
+        return [False, True]
+    if isinstance(t, EnumType):
+        return list(t.values)
+    if isinstance(t, NumberType):
+        return [Fraction(t.low), Fraction(t.high)]
+    return []
+
+
+def _quiet(vocabulary: Vocabulary, drawn: dict[str, FactValue], base: dict[str, FactValue], order: list[str],
+           start: datetime) -> dict[str, FactValue]:
+    """The fallback of a case the repair could not fit in its steps: nothing has happened
+    but the order and the request (at the order's time), the other facts as drawn where
+    the axioms allow."""
+    def candidates(name: str, assigned: dict[str, FactValue]) -> list[FactValue]:
+        t = vocabulary.facts[name].type
+        if isinstance(t, TimestampType):
+            return [None] if t.optional else [start]
+        return [drawn[name], *(v for v in _values(t) if v != drawn[name])]
+
+    found = axioms.search(vocabulary, base, order, candidates, {}, SEARCH_LIMIT * 10)
+    if found is None:
+        raise ValueError("the axioms of the vocabulary admit no case in which only the order and the request happened")
+    return found
 
 
 def _number(t: NumberType, chooser: Chooser) -> Fraction:

@@ -80,25 +80,14 @@ def _value(name: str, var_type, raw: Any) -> FactValue:
     return None if raw is None else parse_timestamp(raw)
 
 
-def axiom_violations(facts: dict[str, FactValue]) -> list[str]:
-    """The background axioms a case breaks, in words (plain Python, no solver)."""
-    ts = {k: v for k, v in facts.items() if isinstance(v, datetime)}
-    problems = []
-    order = ts.get("order_placed_at")
-    if order is not None:
-        for name, moment in ts.items():
-            if moment < order:
-                problems.append(f"{name} is before order_placed_at")
-    for earlier, later in (("invoiced_at", "shipping_arranged_at"), ("shipping_arranged_at", "shipped_at"),
-                           ("invoiced_at", "shipped_at"), ("shipped_at", "delivered_at"),
-                           ("invoiced_at", "delivered_at"), ("shipping_arranged_at", "delivered_at"),
-                           ("return_sent_at", "return_received_at")):
-        if earlier in ts and later in ts and ts[later] < ts[earlier]:
-            problems.append(f"{later} is before {earlier}")
-    for needs, needed in (("delivered_at", "shipped_at"), ("return_received_at", "return_sent_at")):
-        if needs in ts and needed not in ts:
-            problems.append(f"{needs} is given but {needed} is null")
-    return problems
+def axiom_violations(facts: dict[str, FactValue], vocabulary: Vocabulary) -> list[str]:
+    """The background axioms of `vocabulary` that `facts` break, in words (plain Python,
+    no solver). `facts` may be partial: an optional timestamp they do not give has not
+    happened; an axiom that reads a bool, enum or number fact they do not give is
+    decided only together with the others (`semantics.axioms.violations`)."""
+    from .semantics.axioms import messages  # late: that module reads the evaluator, which reads this one
+
+    return messages(vocabulary, facts)
 
 
 def build_case(spec: CaseSpec, vocabulary: Vocabulary, location: Location) -> Case:
@@ -138,7 +127,7 @@ def build_case(spec: CaseSpec, vocabulary: Vocabulary, location: Location) -> Ca
     # One calendar per case: every timestamp in the time zone of the order.
     zone = facts["order_placed_at"].tzinfo if isinstance(facts.get("order_placed_at"), datetime) else timezone.utc
     facts = {k: (v.astimezone(zone) if isinstance(v, datetime) else v) for k, v in facts.items()}
-    broken = axiom_violations(facts)
+    broken = axiom_violations(facts, vocabulary)
     if broken:
         raise InputError([Problem(location, f"case {spec.id!r}: impossible facts: {b}") for b in broken])
     return Case(spec.id, tuple(spec.documents), facts, expect, location)

@@ -9,11 +9,10 @@ from typing import Any
 from . import ir
 from .cases import FactValue, axiom_violations
 from .evaluate import consistent, evaluate, holds_in, values_of
+from .semantics.axioms import implied
 from .vocabulary import TimestampType, Vocabulary
 
 REQUIRED = ("order_placed_at", "request_at")
-# an event that cannot have happened without another (the axioms of cases.py)
-NEEDS = {"delivered_at": "shipped_at", "return_received_at": "return_sent_at"}
 
 
 class CertificateError(Exception):
@@ -25,9 +24,7 @@ def witness_facts(vocabulary: Vocabulary, facts: dict[str, FactValue], conjuncts
     the events those imply. Every other optional event is left out (not happened)."""
     names = set(extra) | {n for c in conjuncts for n in ir.facts(c.guard) | ir.facts(c.body)}
     names |= {n for n in REQUIRED if n in vocabulary.facts}
-    for later, earlier in NEEDS.items():
-        if later in names and facts.get(later) is not None:
-            names.add(earlier)
+    names |= implied(vocabulary, facts, names)  # the events (and facts) the axioms make them need
     out: dict[str, FactValue] = {}
     for name, var in vocabulary.facts.items():
         if name in names:
@@ -37,15 +34,17 @@ def witness_facts(vocabulary: Vocabulary, facts: dict[str, FactValue], conjuncts
     return out
 
 
-def _axioms(facts: dict[str, FactValue]) -> None:
-    problems = axiom_violations(facts)
+def _axioms(facts: dict[str, FactValue], vocabulary: Vocabulary | None) -> None:
+    if vocabulary is None:
+        return  # a caller that does not pass the vocabulary: the solver's axioms only
+    problems = axiom_violations(facts, vocabulary)
     if problems:
         raise CertificateError(f"witness breaks the background axioms: {'; '.join(problems)}")
 
 
 def certify_clash(vocabulary: Vocabulary, conjuncts: tuple[ir.Conjunct, ...], facts: dict[str, FactValue]) -> None:
     """The conjuncts cannot all hold for the facts, and each proper subset can."""
-    _axioms(facts)
+    _axioms(facts, vocabulary)
     if consistent(vocabulary, conjuncts, facts):
         raise CertificateError("the evaluator finds the clashing clauses consistent at the witness")
     for c in conjuncts:
@@ -56,7 +55,7 @@ def certify_clash(vocabulary: Vocabulary, conjuncts: tuple[ir.Conjunct, ...], fa
 
 def certify_open(vocabulary: Vocabulary, conjuncts: tuple[ir.Conjunct, ...], facts: dict[str, FactValue], outcome: str) -> list:
     """The outcome can take two values or more under the conjuncts; returns them."""
-    _axioms(facts)
+    _axioms(facts, vocabulary)
     values = values_of(vocabulary, conjuncts, facts, outcome)
     if values is None or len(values) < 2:
         raise CertificateError(f"the evaluator does not find {outcome} open at the witness")
@@ -64,9 +63,10 @@ def certify_open(vocabulary: Vocabulary, conjuncts: tuple[ir.Conjunct, ...], fac
 
 
 def certify_counterexample(conjuncts: tuple[ir.Conjunct, ...], facts: dict[str, FactValue], outcomes: dict[str, Any],
-                           when: ir.Expr, holds: ir.Expr) -> None:
-    """Every clause holds for the facts and outcomes, `when` is true and `holds` false."""
-    _axioms(facts)
+                           when: ir.Expr, holds: ir.Expr, vocabulary: Vocabulary | None = None) -> None:
+    """Every clause holds for the facts and outcomes, `when` is true and `holds` false;
+    with `vocabulary`, the facts break none of its axioms either."""
+    _axioms(facts, vocabulary)
     broken = [c.clause.id for c in conjuncts if not holds_in(c, facts, outcomes)]
     if broken:
         raise CertificateError(f"the counterexample breaks clause(s) {', '.join(broken)}")

@@ -207,6 +207,18 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class Axiom:
+    """A background rule of the life of an order (`axioms:` in vocabulary.yaml): it
+    holds in every case. `holds` reads facts only."""
+
+    id: str
+    meaning: str
+    holds: Expr
+    holds_text: str
+    location: Location = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Conjunct:
     """One top-level conjunct of a clause's `then`, under the clause's effective guard.
 

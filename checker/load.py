@@ -6,7 +6,7 @@ names its file, line and column. Nothing past this module sees YAML or raw dicts
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from typing import Any
@@ -221,7 +221,33 @@ def load_vocabulary(path: Path) -> Vocabulary:
                 problems.append(Problem(var.location, f"asked_by: {kind!r} is not a value of request"))
     if problems:
         raise InputError(problems)
-    return vocab
+    return replace(vocab, axioms=_axioms(vocab, path, root, data))
+
+
+def _axioms(vocab: Vocabulary, path: Path, root: Any, data: VocabularyFile) -> tuple[ir.Axiom, ...]:
+    """The `axioms:` section: each `holds` parsed and typed as a condition over facts."""
+    axioms, problems, ids = [], [], {}
+    for i, spec in enumerate(data.axioms):
+        where = position(path, root, ("axioms", i))
+        if spec.id in ids:
+            problems.append(Problem(position(path, root, ("axioms", i, "id")),
+                                    f"axiom id {spec.id!r} is used twice (first at line {ids[spec.id].line})"))
+            continue
+        ids[spec.id] = where
+        try:
+            holds = _parse(vocab, path, root, ("axioms", i, "holds"), spec.holds, consequence=False)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        read = sorted(ir.outcomes(holds))
+        if read:
+            problems.append(Problem(position(path, root, ("axioms", i, "holds")),
+                                    f"an axiom reads facts only; {read[0]!r} is an outcome"))
+            continue
+        axioms.append(ir.Axiom(spec.id, " ".join(spec.meaning.split()), holds, spec.holds, where))
+    if problems:
+        raise InputError(problems)
+    return tuple(axioms)
 
 
 def _expr_location(path: Path, root: Any, loc: tuple, offset: int) -> Location:

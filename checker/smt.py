@@ -104,7 +104,10 @@ class SmtPolicy:
         return self.present.get(name, z3.BoolVal(True, self.ctx))
 
     def axioms(self) -> list[z3.BoolRef]:
-        """The background axioms: they hold in every case (design.md)."""
+        """What holds in every case: the range of each type (timestamps in the supported
+        years, enums and numbers in their declared values) and the background axioms of
+        the vocabulary (the life of an order, `axioms:` in vocabulary.yaml), compiled
+        like any condition."""
         out = []
         lo, hi = local_seconds(EARLIEST), local_seconds(LATEST)
         for var in [*self.vocab.facts.values(), *self.vocab.outcomes.values()]:
@@ -113,21 +116,7 @@ class SmtPolicy:
                 out.append(z3.And(x >= lo, x < hi))
             elif not isinstance(var.type, BoolType):
                 out.append(self.in_domain(var.name))
-        order = self.vars.get("order_placed_at")
-        if order is not None:
-            for ts in self.vocab.timestamps:
-                if ts.name != "order_placed_at":
-                    out.append(z3.Implies(self.happened(ts.name), self.vars[ts.name] >= order))
-        pairs = [("invoiced_at", "shipping_arranged_at"), ("shipping_arranged_at", "shipped_at"),
-                 ("invoiced_at", "shipped_at"), ("shipped_at", "delivered_at"),
-                 ("return_sent_at", "return_received_at")]
-        for earlier, later in pairs:
-            if earlier in self.vars and later in self.vars:
-                out.append(z3.Implies(z3.And(self.happened(earlier), self.happened(later)),
-                                      self.vars[earlier] <= self.vars[later]))
-        for needs, needed in (("delivered_at", "shipped_at"), ("return_received_at", "return_sent_at")):
-            if needs in self.present and needed in self.present:
-                out.append(z3.Implies(self.present[needs], self.present[needed]))
+        out.extend(self.compile(axiom.holds) for axiom in self.vocab.axioms)
         return out
 
     def _num(self, value: Fraction) -> z3.ArithRef:

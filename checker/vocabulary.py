@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Literal, Union
+from typing import TYPE_CHECKING, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .errors import Location
+
+if TYPE_CHECKING:  # ir imports this module; the axioms are typed expressions of ir
+    from .ir import Axiom
 
 
 class _Strict(BaseModel):
@@ -59,9 +63,25 @@ class TimestampSpec(_Strict):
 Spec = Union[BoolSpec, EnumSpec, NumberSpec, TimestampSpec]
 
 
+class AxiomSpec(_Strict):
+    """One background rule of the life of an order, in the condition language."""
+
+    id: str
+    meaning: str = Field(min_length=1)
+    holds: str = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _kebab_case(cls, value: str) -> str:
+        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+            raise ValueError(f"an axiom id is kebab-case (lower-case words joined by '-', e.g. doa-after-delivery); got {value!r}")
+        return value
+
+
 class VocabularyFile(_Strict):
     facts: dict[str, Spec]
     outcomes: dict[str, Spec]
+    axioms: list[AxiomSpec] = []
 
 
 # ---- typed view used by the rest of the checker -------------------------------------
@@ -126,10 +146,12 @@ def _to_type(name: str, spec: Spec) -> VarType:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """Facts and outcomes by name, in file order (the order reports use)."""
+    """Facts and outcomes by name, in file order (the order reports use), and the
+    background axioms (the life of an order) that hold in every case."""
 
     facts: dict[str, Variable]
     outcomes: dict[str, Variable]
+    axioms: tuple["Axiom", ...] = ()
 
     @staticmethod
     def from_file(data: VocabularyFile, locations: dict[tuple[str, str], Location]) -> "Vocabulary":

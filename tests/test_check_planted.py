@@ -76,7 +76,7 @@ def assert_real_clash(tmp_path: Path, workspace: Workspace, policy: Policy, find
     one of them left out, the rest can), and the prover marks the named outcomes as a
     clash between exactly those clauses."""
     assert finding.witness is not None
-    assert axiom_violations(finding.witness) == []
+    assert axiom_violations(finding.witness, workspace.vocabulary) == []
     clash = members(policy, finding)
     assert not consistent(policy.vocabulary, clash, finding.witness)
     for left_out in clash:

@@ -100,7 +100,7 @@ def members(policy, finding):
 
 
 def assert_minimal_clash(vocabulary, conjuncts, facts) -> None:
-    assert axiom_violations(facts) == []
+    assert axiom_violations(facts, vocabulary) == []
     assert not consistent(vocabulary, conjuncts, facts), "the clauses can all hold at the witness"
     for size in range(1, len(conjuncts)):
         for subset in itertools.combinations(conjuncts, size):
@@ -138,7 +138,7 @@ def test_clash_witnesses_and_dead_clauses_hold_up(clauses: list[dict], seed: int
             # a case of the question the outcome answers, inside the region reported
             [outcome] = f.outcomes
             assert f.witness["request"] in vocab.outcomes[outcome].asked_by
-            assert axiom_violations(f.witness) == []
+            assert axiom_violations(f.witness, vocab) == []
             for atom, truth in f.region:
                 assert bool(evaluate(atom, f.witness, {})) is truth
     assert len(clash_sets) == len(set(clash_sets)), "a clash reported twice"
@@ -176,7 +176,7 @@ def test_gap_witnesses_leave_their_outcome_open(clauses: list[dict]) -> None:
             continue
         [outcome] = f.outcomes
         witness = f.witness
-        assert axiom_violations(witness) == []
+        assert axiom_violations(witness, vocab) == []
         # facts the witness does not state are unknown: some value of them leaves it open
         missing = sorted(read - set(witness))
         domains = [vocab.facts[n].type.values if hasattr(vocab.facts[n].type, "values") else (False, True) for n in missing]

@@ -129,7 +129,7 @@ def assert_regions_hold(vocabulary: Vocabulary, old: Document, new: Document, di
     chooser = RandomChooser(0)
     for o in diff.outcomes:
         for r in o.regions:
-            assert axiom_violations(r.witness) == []
+            assert axiom_violations(r.witness, vocabulary) == []
             assert in_region(r, r.witness)
             # the facts a witness leaves out do not matter: any values of them will do
             facts = {**generate_facts(vocabulary, chooser), **r.witness}
