@@ -73,17 +73,25 @@ def evaluate(e: ir.Expr, facts: dict[str, FactValue], outcomes: dict[str, Any]) 
         return a + b if e.op == "+" else a - b
     if isinstance(e, ir.Cmp):
         a, b = evaluate(e.left, facts, outcomes), evaluate(e.right, facts, outcomes)
-        if a is ABSENT or b is ABSENT:
+        if a is ABSENT or b is ABSENT or _backwards(e, facts):
             return False
         return _OPS[e.op](a, b)
     if isinstance(e, ir.YearsWithin):
         a, b = evaluate(e.start, facts, outcomes), evaluate(e.end, facts, outcomes)
-        if a is ABSENT or b is ABSENT:
+        if a is ABSENT or b is ABSENT or _backwards(e, facts):
             return False
         return _OPS[e.op](b.date(), timecalc.anniversary(a.date(), e.years))
     if isinstance(e, ir.Discretion):
         return True
     raise TypeError(f"cannot evaluate {e!r}")
+
+
+def _backwards(e: ir.Expr, facts: dict[str, FactValue]) -> bool:
+    """Whether `e` bounds a window from above (`hours(a, b) <= 48`, `years(a, b) <= 1`)
+    whose end is before its start. Such a comparison is false: "within 48 hours of the
+    order" is not met by a request made before it, although the hours elapsed, negative,
+    are fewer than 48 (`ir.forward_windows`; the solver reads the same rule)."""
+    return any(facts[start.name] > facts[end.name] for start, end in ir.forward_windows(e))
 
 
 def specialise(e: ir.Expr, facts: dict[str, FactValue]) -> ir.Expr:

@@ -163,6 +163,24 @@ def optional_timestamps(e: Expr) -> set[str]:
     return set()
 
 
+def forward_windows(e: Expr) -> tuple[tuple[Var, Var], ...]:
+    """(start, end) of each window that the atom `e` bounds from above: a duration
+    standing alone on the smaller side of `<` or `<=` (`hours(a, b) <= 48`,
+    `48 >= hours(a, b)`), and `years(a, b) <= N` or `< N`. Such a comparison holds only
+    when start <= end: "within 48 hours of the order" is not met by a request made
+    before the order. Lower bounds (`>`, `>=`) and comparisons with an outcome (a
+    number outcome's constraint) have none."""
+    if isinstance(e, YearsWithin):
+        return ((e.start, e.end),) if e.op in ("<", "<=") else ()
+    if not isinstance(e, Cmp) or outcomes(e):
+        return ()
+    if e.op in ("<", "<=") and isinstance(e.left, Duration):
+        return ((e.left.start, e.left.end),)
+    if e.op in (">", ">=") and isinstance(e.right, Duration):
+        return ((e.right.start, e.right.end),)
+    return ()
+
+
 def numeric_type(e: Expr) -> NumberType:
     """The number type of a numeric expression (whole numbers stay whole)."""
     if isinstance(e, Var):

@@ -162,11 +162,16 @@ class SmtPolicy:
         raise TypeError(f"cannot compile {e!r}")
 
     def _guarded(self, e: ir.Expr, atom: z3.BoolRef) -> z3.BoolRef:
-        """An atom that reads an event that has not happened is false."""
-        needs = sorted(ir.optional_timestamps(e))
+        """An atom that reads an event that has not happened is false; so is a window
+        bounded from above (`hours(a, b) <= 48`, `years(a, b) <= 1`) whose end is before
+        its start: "within 48 hours of the order" is not met by a request made before it,
+        although the hours elapsed, negative, are fewer than 48 (`ir.forward_windows`;
+        the evaluator reads the same rule)."""
+        needs = [self.present[n] for n in sorted(ir.optional_timestamps(e))]
+        needs += [self.vars[start.name] <= self.vars[end.name] for start, end in ir.forward_windows(e)]
         if not needs:
             return atom
-        return z3.And(*[self.present[n] for n in needs], atom)
+        return z3.And(*needs, atom)
 
     def _compare(self, e: ir.Cmp) -> z3.BoolRef:
         left, right = e.left, e.right
