@@ -1,0 +1,117 @@
+"""Every witness the checker reports on the repository's encodings is a case that could
+happen, and it replays.
+
+For each finding of `check` (every document, every policy set) and each cell of
+`compare`, the witness must:
+
+- break no rule of the life of an order (`vocabulary.yaml`'s axioms, checked by the
+  plain evaluator);
+- read like a real order: placed this year or the one before, on a weekday, every
+  event within ten years of it, distinct events at least an hour apart;
+- replay through the solver path (`prove`): a clash witness makes an outcome it names
+  clash (the case proof may name another minimal set first: deletion in policy order
+  over the whole policy), a gap witness leaves its outcome open, an exception's witness
+  shows no clash on the outcomes the exception decides (it is resolved).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from checker.analyse import Options, analyse
+from checker.cases import Case, axiom_violations
+from checker.compare import compare
+from checker.errors import Location
+from checker.prove import Prover
+from checker.sets import load_set
+from checker.workspace import Workspace
+
+from .conftest import ENCODINGS
+
+
+@pytest.fixture(scope="module")
+def workspace() -> Workspace:
+    return Workspace.load([ENCODINGS])
+
+
+@pytest.fixture(scope="module")
+def analyses(workspace):
+    out = []
+    for name in sorted(workspace.documents):
+        policy = workspace.policy((name,))
+        out.append((policy, analyse(policy, name, Options(), workspace.documents[name].properties)))
+    for path in sorted((ENCODINGS / "sets").glob("*.yaml")):
+        policy_set = load_set(ENCODINGS, path.stem, workspace.vocabulary, set(workspace.documents))
+        policy = workspace.policy(policy_set.documents)
+        out.append((policy, analyse(policy, path.stem, Options(ranks=policy_set.ranks), policy_set.properties)))
+    return out
+
+
+def _plausibility(witness: dict) -> list[str]:
+    problems = []
+    events = sorted((v, k) for k, v in witness.items() if isinstance(v, datetime))
+    order = witness.get("order_placed_at")
+    if not isinstance(order, datetime):
+        return ["no order time"]
+    if not 2025 <= order.year <= 2026:
+        problems.append(f"the order is placed in {order.year}")
+    if order.weekday() >= 5:
+        problems.append("the order is placed at a weekend")
+    for (a, name_a), (b, name_b) in zip(events, events[1:]):
+        if timedelta(0) < b - a < timedelta(hours=1):
+            problems.append(f"{name_a} and {name_b} are less than an hour apart")
+    late = [name for moment, name in events if moment - order > timedelta(days=3653)]
+    if late:
+        problems.append(f"{', '.join(late)} more than ten years after the order")
+    return problems
+
+
+def _witnessed(analyses):
+    for policy, analysis in analyses:
+        for finding in analysis.findings:
+            if finding.witness is not None:
+                yield policy, finding
+
+
+def test_the_encodings_have_witnesses_to_check(analyses) -> None:
+    kinds = {f.kind for _, f in _witnessed(analyses)}
+    assert {"clash", "gap", "override", "ambiguity"} <= kinds
+
+
+def test_every_check_witness_could_happen(analyses, workspace) -> None:
+    bad = []
+    for _, finding in _witnessed(analyses):
+        problems = axiom_violations(finding.witness, workspace.vocabulary) + _plausibility(finding.witness)
+        if problems:
+            bad.append(f"{finding.rule} {finding.message[:70]}: {'; '.join(problems)}")
+    assert not bad, "\n".join(bad)
+
+
+def test_every_check_witness_replays_through_the_prover(analyses) -> None:
+    provers: dict[tuple[str, ...], Prover] = {}
+    bad = []
+    for policy, finding in _witnessed(analyses):
+        if finding.kind not in ("clash", "gap", "override") or finding.rule == "override.rank":
+            continue
+        prover = provers.setdefault(policy.names, Prover(policy))
+        proof = prover.prove(Case("witness", policy.names, dict(finding.witness), {}, Location("<witness>")))
+        statuses = {o: proof.outcomes[o].status for o in finding.outcomes}
+        if finding.kind == "clash":
+            ok = "clash" in statuses.values()
+        elif finding.kind == "gap":
+            ok = all(s == "open" for s in statuses.values())
+        else:
+            ok = all(s != "clash" for s in statuses.values())
+        if not ok:
+            bad.append(f"{finding.rule} {finding.message[:70]}: {statuses}")
+    assert not bad, "\n".join(bad)
+
+
+def test_compare_witnesses_could_happen(workspace) -> None:
+    matrix = compare(workspace.vocabulary, workspace.documents["marketplace"], workspace.documents["xstron"])
+    assert matrix.cells, "marketplace and xstron decide some outcome differently"
+    for cell in matrix.cells:
+        assert axiom_violations(cell.witness, workspace.vocabulary) == []
+        assert _plausibility(cell.witness) == []
