@@ -134,27 +134,44 @@ def build_case(spec: CaseSpec, vocabulary: Vocabulary, location: Location) -> Ca
 
 
 def read_cases(path: Path, vocabulary: Vocabulary) -> list[Case]:
-    """Read a JSON file (one case or a list) or a JSON Lines file; validate every case."""
+    """Read a JSON file (one case or a list) or a JSON Lines file; validate every case.
+    Raises InputError with every problem found when any case is unusable."""
+    cases, problems = load_cases(path, vocabulary)
+    if problems:
+        raise InputError(problems)
+    return cases
+
+
+def load_cases(path: Path, vocabulary: Vocabulary) -> tuple[list[Case], list[Problem]]:
+    """The usable cases of a case file, and the problems of the others, case by case:
+    in a JSON Lines file a line that is not JSON is one unusable case, not the whole
+    file. Raises InputError only when the file as a whole is unusable (unreadable,
+    not JSON, no cases)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError([Problem(Location(str(path)), f"cannot read the case file: {exc}")]) from None
     records: list[tuple[int, Any]] = []
+    problems: list[Problem] = []
     try:
         whole = json.loads(text)
         items = whole if isinstance(whole, list) else [whole]
         records = [(1, item) for item in items]
-    except json.JSONDecodeError:
+    except json.JSONDecodeError as whole_error:
         for line_no, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
                 records.append((line_no, json.loads(line)))
             except json.JSONDecodeError as exc:
-                raise InputError([Problem(Location(str(path), line_no, exc.colno), f"not valid JSON: {exc.msg}")]) from None
-    if not records:
+                problems.append(Problem(Location(str(path), line_no, exc.colno), f"not valid JSON: {exc.msg}"))
+        if not records and problems:
+            # no line is JSON: the file is one JSON document (or none) with an error in it
+            where = Location(str(path), whole_error.lineno, whole_error.colno)
+            raise InputError([Problem(where, f"not valid JSON: {whole_error.msg}")]) from None
+    if not records and not problems:
         raise InputError([Problem(Location(str(path)), "no cases in the file")])
-    cases, problems, ids = [], [], set()
+    cases, ids = [], set()
     for line_no, raw in records:
         loc = Location(str(path), line_no)
         try:
@@ -164,14 +181,14 @@ def read_cases(path: Path, vocabulary: Vocabulary) -> list[Case]:
             continue
         if spec.id in ids:
             problems.append(Problem(loc, f"case id {spec.id!r} is used twice"))
+            continue
         ids.add(spec.id)
         try:
             cases.append(build_case(spec, vocabulary, loc))
         except InputError as exc:
             problems.extend(exc.problems)
-    if problems:
-        raise InputError(problems)
-    return cases
+    problems.sort(key=lambda p: (p.location.line, p.location.column))
+    return cases, problems
 
 
 def case_to_json(case_id: str, documents: tuple[str, ...], facts: dict[str, FactValue]) -> dict[str, Any]:

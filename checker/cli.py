@@ -24,17 +24,25 @@ EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141  # 128 + SIGINT, 128 + SIGPIPE, as
 
 
 def _prove(args: argparse.Namespace) -> int:
-    from .cases import read_cases
+    """Case by case: every usable case is proved and printed; each unusable one (not
+    JSON, impossible facts, an unknown document) is reported on stderr with its line,
+    and then the exit code is 2."""
+    from .cases import load_cases
     from .render import prove_json, prove_text
     from .load import governing_vocabulary
     from .workspace import Workspace, expectation_results
 
     roots = [Path(args.encodings)]
     vocabulary = governing_vocabulary(roots)
-    cases = read_cases(Path(args.cases), vocabulary)
+    cases, problems = load_cases(Path(args.cases), vocabulary)
     needed = set(args.documents or ()) | {d for case in cases for d in case.documents}
     workspace = Workspace.load(roots, args.timeout_ms, only=needed, vocabulary=vocabulary)  # parse only what the cases use
-    plan = [(case, workspace.documents_for(case, args.documents)) for case in cases]
+    plan = []
+    for case in cases:
+        try:
+            plan.append((case, workspace.documents_for(case, args.documents)))
+        except InputError as exc:
+            problems.extend(exc.problems)
     items = []
     for case, documents in plan:
         proof = workspace.prove(case, documents)
@@ -43,6 +51,10 @@ def _prove(args: argparse.Namespace) -> int:
         sys.stdout.write(prove_json.render(items))
     else:
         sys.stdout.write(prove_text.render(items, workspace.vocabulary))
+    for problem in sorted(problems, key=lambda p: (p.location.line, p.location.column)):
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        return EXIT_INPUT
     if any(v.status == "unknown" for p, _ in items for v in p.outcomes.values()):
         return EXIT_UNDECIDED
     return EXIT_FAIL if any(not x["ok"] for _, e in items for x in e.values()) else EXIT_OK
