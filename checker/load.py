@@ -145,6 +145,8 @@ class EncodingFile(_Strict):
     document: str
     title: str
     source: str = "source.txt"
+    # the request kinds the document governs; without it, those its clauses mention
+    scope: list[str] | None = None
     clauses: list[ClauseSpec]
     skipped: list[SkipSpec] = []
     properties: list[PropertySpec] = []
@@ -193,6 +195,7 @@ class Document:
     skipped: tuple[Skipped, ...]
     properties: tuple[Property, ...]
     stale: tuple[StaleQuote, ...] = ()  # only when loaded with `tolerate_stale`
+    scope: tuple[str, ...] | None = None  # declared request kinds (`scope:`), None when not declared
 
     def clause(self, clause_id: str) -> ir.Clause:
         return next(c for c in self.clauses if c.id == clause_id)
@@ -362,10 +365,15 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
         except InputError as exc:
             problems.extend(exc.problems)
 
+    kinds = vocab.facts["request"].type.values if "request" in vocab.facts else ()
+    for j, kind in enumerate(data.scope or ()):
+        if kind not in kinds:
+            problems.append(Problem(position(path, root, ("scope", j)),
+                                    f"scope: {kind!r} is not a request kind (one of {', '.join(kinds)})"))
     if problems:
         raise InputError(problems)
     return Document(data.document, data.title, folder, path, source, tuple(clauses), tuple(skipped), tuple(properties),
-                    tuple(stale))
+                    tuple(stale), None if data.scope is None else tuple(data.scope))
 
 
 def parse_property(vocab: Vocabulary, path: Path, root: Any, index: int, spec: PropertySpec, owner: str) -> Property:
