@@ -58,7 +58,8 @@ class Scope:
     outcomes: frozenset[str]
 
     def asks(self, kinds) -> tuple[str, ...]:
-        """The request kinds among `kinds` that lie inside the scope."""
+        """The request kinds among `kinds` that lie inside the scope: a gap is a request
+        of a kind the policy governs that it leaves undecided."""
         return tuple(k for k in kinds if k in self.requests)
 
 
@@ -335,8 +336,11 @@ class _GroupAnalysis:
             raise
         self._report_clashes(found_sets)
 
-    def _clash(self, search: GroupSearch, policy: Policy, found: Found):
-        """(members, canonical witness, region) of a minimal clash, certified."""
+    def _clash(self, search: GroupSearch, policy: Policy, found: Found, others: list[tuple[int, ...]]):
+        """(members, canonical witness, region) of a minimal clash, certified. The witness
+        is one where none of the `others` (the group's other minimal clashes) clashes too,
+        where the region has such a case: the case shows this clash alone, and `prove`
+        of it names this one."""
         members = tuple(policy.conjuncts[o] for o in found.orders)
         cell = search.clash_cell(found.orders, ir.conjunct_atoms(members))
         if cell is None:
@@ -344,13 +348,18 @@ class _GroupAnalysis:
         region = search.widen(cell, search.indicators(found.orders))
         if region is None:
             raise CertificateError(f"the clash of {_names(unique_clauses(members))} does not hold on its whole cell")
-        facts = self._witness(search, [search.cube(region)], members)
+        inside = [search.cube(region)]
+        alone = [search.can_hold(other, str(i)) for i, other in enumerate(others)]
+        facts = self._witness(search, inside + alone, members) if alone else None
+        if facts is None:
+            facts = self._witness(search, inside, members)
         certify_clash(self.vocab, members, facts)
         return members, facts, tuple(region)
 
     def _report_clashes(self, found_sets: list[Found]) -> None:
         for found in sorted(found_sets, key=lambda f: f.orders):
-            members, facts, region = self._clash(self.search, self.policy, found)
+            others = [f.orders for f in found_sets if f is not found]
+            members, facts, region = self._clash(self.search, self.policy, found, others)
             clauses = unique_clauses(members)
             documents = tuple(sorted({c.document for c in clauses}))
             outcomes = clash_outcomes(members)
@@ -378,12 +387,14 @@ class _GroupAnalysis:
         raw_group = tuple(self.raw.conjuncts[c.order] for c in self.group)
         raw_search = GroupSearch(self.raw, raw_group, self.options.timeout_ms)
         try:
-            for found in sorted(raw_search.minimal_clashes(), key=lambda f: f.orders):
+            raw_sets = raw_search.minimal_clashes()
+            for found in sorted(raw_sets, key=lambda f: f.orders):
                 keys = {self.raw.conjuncts[o].clause.key for o in found.orders}
                 resolving = sorted({e.key for e, c in pairs if e.key in keys and c.key in keys})
                 if not resolving:
                     continue
-                members, facts, region = self._clash(raw_search, self.raw, found)
+                others = [f.orders for f in raw_sets if f is not found]
+                members, facts, region = self._clash(raw_search, self.raw, found, others)
                 clauses, outcomes = unique_clauses(members), clash_outcomes(members)
                 finding = Finding("override", "override.exception", "info", "", clauses, facts, region, outcomes,
                                   _docs(clauses))
@@ -511,15 +522,22 @@ def _text_duplicates(policy: Policy) -> list[Finding]:
             if other is None:
                 seen[key] = clause
                 continue
-            if not _repeated_in_source(doc, clause):
-                continue
-            how = ("analysed once" if _same_rule(other, clause)
-                   else "but encoded differently: the two encodings should agree")
+            if _repeated_in_source(doc, clause):
+                how = ("analysed once" if _same_rule(other, clause)
+                       else "but encoded differently: the two encodings should agree")
+                message = f"{other.id} and {clause.id} encode the same text, which the source repeats ({how})"
+            elif _decided(other) & _decided(clause):
+                message = f"{other.id} and {clause.id} encode the same sentence twice, for the same outcome"
+            else:
+                continue  # one sentence, one clause per outcome it decides: not a duplicate
             out.append(Finding("duplicate", "duplicate.same-text", "warning",
-                               f"{other.id} and {clause.id} encode the same text, which the source repeats "
-                               f"({how}): \u201c{clause.quote}\u201d",
+                               f"{message}: \u201c{clause.quote}\u201d",
                                (other, clause), documents=_docs((other, clause))))
     return out
+
+
+def _decided(clause: ir.Clause) -> set[str]:
+    return ir.outcomes(clause.then)
 
 
 def _silent_outcomes(policy: Policy, scope: Scope) -> list[Finding]:

@@ -128,7 +128,13 @@ class GroupSearch:
         copy = dict((a.get_id(), b) for a, b in pairs)
         return [smt.in_domain(o, copy[smt.vars[o].get_id()]) for o in self.outcomes]
 
-    def _quantified_solver(self) -> z3.Solver:
+    def _clash_candidates(self) -> z3.Solver:
+        """The solver that proposes (facts, choice of conjuncts) in `minimal_clashes`."""
+        return self._solver_copy()
+
+    def _solver_copy(self) -> z3.Solver:
+        """A new solver with the axioms and calendar definitions (for questions that add
+        their own assertions, or quantifiers)."""
         solver = z3.Solver(ctx=self.smt.ctx)
         if self.smt.timeout_ms:
             solver.set("timeout", self.smt.timeout_ms)
@@ -152,7 +158,7 @@ class GroupSearch:
         if not self.rules:
             return []
         select = {o: z3.Bool(f"select!{o}", smt.ctx) for o in self.rules}
-        candidate = self._quantified_solver()
+        candidate = self._clash_candidates()
         candidate.add(z3.Or(*select.values()))
         found: list[Found] = []
         while True:
@@ -180,6 +186,13 @@ class GroupSearch:
 
     def _outcome_values(self, model: z3.ModelRef) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
         return [(self.smt.vars[o], model.eval(self.smt.vars[o], model_completion=True)) for o in self.outcomes]
+
+    def can_hold(self, orders: Iterable[int], tag: str) -> z3.BoolRef:
+        """Some reading of the outcomes (a fresh copy, named by `tag`) satisfies the
+        conjuncts `orders`: they do not clash."""
+        pairs = self.smt.outcome_copies(f"hold!{tag}")
+        held = z3.substitute(z3.And(*[self.smt.formula[o] for o in orders]), *pairs)
+        return z3.And(held, *self._outcome_domains(pairs))
 
     def clash_exists(self, orders: tuple[int, ...]) -> "ClashOracle":
         """The question "are there facts (inside some extra constraints) at which the
@@ -321,7 +334,7 @@ class GroupSearch:
         available behind their indicators)."""
         for atom in atoms:
             self.smt.compile(atom)  # any calendar definitions they need, before the solver is copied
-        solver = self._quantified_solver()
+        solver = self._solver_copy()
         solver.add(*constraints)
         return self.first_cell(solver, atoms)
 
@@ -491,7 +504,7 @@ class ClashOracle:
     def __init__(self, search: GroupSearch, orders: tuple[int, ...]):
         self.search, self.orders = search, orders
         self.holds = z3.And(*[search.smt.formula[o] for o in orders])
-        self.candidate = search._quantified_solver()
+        self.candidate = search._solver_copy()
         self.scopes: list[list[z3.BoolRef]] = [[]]
         self.learned: list[z3.BoolRef] = []
 
@@ -592,7 +605,7 @@ class PairSearch:
         first cell of those atoms where that happens (`GroupSearch.first_cell`)."""
         smt = self.smt
         groups = (self._group(self.first, outcome), self._group(self.second, outcome))
-        solver = self.search._quantified_solver()
+        solver = self.search._solver_copy()
         for second, group, value in ((False, groups[0], first_value), (True, groups[1], second_value)):
             names = sorted({o for c in group for o in c.constrains | c.reads} | {outcome})
             solver.add(self._holds(group, second), *[smt.in_domain(n, self._outcome(n, second)) for n in names])
@@ -650,7 +663,7 @@ class PairSearch:
         atoms where that happens."""
         forcing, other = self._sides(outcome, forcing_second)
         mine, theirs = self._outcome(outcome, forcing_second), self._outcome(outcome, not forcing_second)
-        solver = self.search._quantified_solver()
+        solver = self.search._solver_copy()
         if within is not None:
             solver.add(self.smt.compile(within))  # a cut of the fact space: much faster when narrow
         solver.add(self._reading(forcing, outcome, forcing_second),
@@ -676,7 +689,7 @@ class PairSearch:
         theirs, other_reading = self._fresh_reading(other, outcome, not forcing_second, "escape!other")
         no_other = z3.ForAll(list(mine.values()) + list(theirs.values()),
                              z3.Implies(forcing_reading, z3.Not(z3.And(other_reading, theirs[outcome] != target))))
-        solver = self.search._quantified_solver()
+        solver = self.search._solver_copy()
         solver.add(z3.Or(wavers, no_other))
         compiled = [self.search.cube([lit]) for lit in literals]
 

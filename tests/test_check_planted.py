@@ -14,6 +14,7 @@ import pytest
 from checker import cli, ir
 from checker.analyse import Options, analyse
 from checker.cases import axiom_violations, case_to_json, read_cases
+from checker.errors import InputError
 from checker.evaluate import consistent, decide_conjuncts, evaluate
 from checker.findings import Analysis, Finding
 from checker.policy import Policy
@@ -303,11 +304,23 @@ def test_full_coverage_leaves_no_gap(encodings: Encodings) -> None:
     assert [c.id for c in redundant.clauses] == ["S", "A"] and redundant.detail["implied_by"] == ["A"]
 
 
-def test_gap_no_clause_names_the_outcomes_nobody_decides(encodings: Encodings) -> None:
+def test_gap_no_clause_stays_inside_the_scope(encodings: Encodings) -> None:
+    """A page about cancellations says nothing about returns: no "no clause decides
+    return accepted" for it. Declaring the requests it governs brings them in."""
     analysis, _, _ = check(encodings, "shop", GAP_TEXT, GAP)
+    assert of(analysis, "gap.no-clause") == []
+    declared = GAP.replace("title: a window left open\n", "title: a window left open\nscope: [cancel, refund, return]\n")
+    analysis, _, _ = check(encodings, "shop", GAP_TEXT, declared)
     silent = {f.outcomes for f in of(analysis, "gap.no-clause")}
-    assert ("cancellation_allowed",) not in silent
-    assert {("refund_due",), ("return_accepted",), ("warranty_covered",)} <= silent
+    assert silent == {("refund_due",), ("return_accepted",)}
+
+
+def test_a_scope_names_request_kinds(encodings: Encodings) -> None:
+    declared = GAP.replace("title: a window left open\n", "title: a window left open\nscope: [cancel, sell]\n")
+    with pytest.raises(InputError) as error:
+        check(encodings, "shop", GAP_TEXT, declared)
+    [problem] = error.value.problems
+    assert "'sell' is not a request kind" in problem.message and problem.location.line == 3
 
 
 def test_gap_witness_asks_the_question_of_the_gap(encodings: Encodings) -> None:
@@ -316,6 +329,7 @@ def test_gap_witness_asks_the_question_of_the_gap(encodings: Encodings) -> None:
     encoding = """\
     document: shop
     title: one clause
+    scope: [cancel, refund]
     clauses:
       - id: R
         quote: "Cancellations are refunded within a day."
@@ -400,6 +414,7 @@ def duplicates(encodings: Encodings) -> Analysis:
 def test_same_sentence_encoded_twice(duplicates: Analysis) -> None:
     [same] = of(duplicates, "duplicate.same-text")
     assert [c.id for c in same.clauses] == ["G1", "G2"] and same.severity == "warning"
+    assert "the same sentence twice, for the same outcome" in same.message
     # reported once, as text: not again as meaning, nor as redundant
     assert not any(ids(f) & {"G1", "G2"} for f in of(duplicates, "duplicate.same-meaning") + kind(duplicates, "redundant"))
 
@@ -561,3 +576,168 @@ def test_rank_resolves_the_clash_across_documents(encodings: Encodings, capsys) 
     assert ranked["rule"] == "override.rank" and ranked["severity"] == "info"
     assert [(c["document"], c["id"]) for c in ranked["clauses"]] == [("market", "M1"), ("seller", "S1")]
     assert "in favour of market" in ranked["message"]
+
+
+# ---- one finding per problem ------------------------------------------------------------
+
+REPEATED_TEXT = """\
+Orders can be cancelled before they ship.
+Orders cannot be cancelled once shipping is booked.
+Refunds and cancellations
+Orders can be cancelled before they ship.
+Orders cannot be cancelled once shipping is booked.
+"""
+
+REPEATED = """\
+document: shop
+title: a paragraph said twice
+clauses:
+  - id: C1
+    quote: "Orders can be cancelled before they ship."
+    when: request == cancel and (shipped_at is none or request_at < shipped_at)
+    then: cancellation_allowed
+  - id: B1
+    quote: "Orders cannot be cancelled once shipping is booked."
+    when: request == cancel and shipping_arranged_at <= request_at
+    then: not cancellation_allowed
+  - id: C2
+    quote: "Orders can be cancelled before they ship."
+    when: request == cancel and (shipped_at is none or request_at < shipped_at)
+    then: cancellation_allowed
+  - id: B2
+    quote: "Orders cannot be cancelled once shipping is booked."
+    when: request == cancel and shipping_arranged_at <= request_at
+    then: not cancellation_allowed
+skipped:
+  - quote: "Refunds and cancellations"
+    reason: heading
+"""
+
+
+def test_a_repeated_paragraph_is_one_rule_and_its_clash_is_reported_once(encodings: Encodings) -> None:
+    analysis, _, _ = check(encodings, "shop", REPEATED_TEXT, REPEATED)
+    [clash] = kind(analysis, "clash")
+    assert ids(clash) == {"C1", "B1"}
+    repeats = of(analysis, "duplicate.same-text")
+    assert sorted(sorted(ids(f)) for f in repeats) == [["B1", "B2"], ["C1", "C2"]]
+    assert all("which the source repeats (analysed once)" in f.message for f in repeats)
+    # the repetition is not also redundancy or sameness of meaning
+    assert kind(analysis, "redundant") == [] and of(analysis, "duplicate.same-meaning") == []
+
+
+def test_a_repeated_paragraph_encoded_differently_is_analysed_twice(encodings: Encodings) -> None:
+    encoding = REPEATED.replace(
+        "  - id: B2\n    quote: \"Orders cannot be cancelled once shipping is booked.\"\n"
+        "    when: request == cancel and shipping_arranged_at <= request_at",
+        "  - id: B2\n    quote: \"Orders cannot be cancelled once shipping is booked.\"\n"
+        "    when: request == cancel and shipping_arranged_at < request_at")
+    assert encoding != REPEATED
+    analysis, _, _ = check(encodings, "shop", REPEATED_TEXT, encoding)
+    [booked] = [f for f in of(analysis, "duplicate.same-text") if ids(f) == {"B1", "B2"}]
+    assert "encoded differently" in booked.message
+
+
+def test_one_sentence_one_clause_per_outcome_is_not_a_duplicate(encodings: Encodings) -> None:
+    source = "Cancelled orders are refunded in full.\n"
+    encoding = """\
+    document: shop
+    title: one sentence, two outcomes
+    clauses:
+      - id: R1
+        quote: "Cancelled orders are refunded in full."
+        when: request == cancel and cancellation_allowed
+        then: refund_due
+      - id: R2
+        quote: "Cancelled orders are refunded in full."
+        when: request == cancel and cancellation_allowed
+        then: refund_extent == full
+    """
+    analysis, _, _ = check(encodings, "shop", source, encoding)
+    assert of(analysis, "duplicate.same-text") == []
+
+
+EXCEPTIONS_TEXT = """\
+Orders can be cancelled within 48 hours.
+Gift cards can never be cancelled.
+An approved cancellation is refunded.
+"""
+
+EXCEPTIONS = """\
+document: shop
+title: one exception, two clashes it resolves
+clauses:
+  - id: W
+    quote: "Orders can be cancelled within 48 hours."
+    when: request == cancel
+    then: cancellation_allowed == (hours(order_placed_at, request_at) <= 48)
+  - id: G
+    quote: "Gift cards can never be cancelled."
+    when: request == cancel and item_category == gift_card
+    then: not cancellation_allowed
+    overrides: [W]
+  - id: R
+    quote: "An approved cancellation is refunded."
+    when: request == cancel and cancellation_allowed
+    then: refund_due
+"""
+
+
+def test_one_override_finding_per_exception(encodings: Encodings) -> None:
+    analysis, _, _ = check(encodings, "shop", EXCEPTIONS_TEXT, EXCEPTIONS)
+    [override] = of(analysis, "override.exception")
+    assert override.message.startswith("G is an exception to W: without it, W and G would contradict")
+    assert kind(analysis, "clash") == []
+
+
+def test_an_exception_that_resolves_nothing_is_one_info_line(encodings: Encodings) -> None:
+    encoding = EXCEPTIONS.replace("then: not cancellation_allowed\n    overrides: [W]",
+                                  "then: not refund_due\n    overrides: [R]")
+    encoding = encoding.replace("when: request == cancel and item_category == gift_card",
+                                "when: request == cancel and item_category == gift_card and not cancellation_allowed")
+    analysis, _, _ = check(encodings, "shop", EXCEPTIONS_TEXT, encoding)
+    [override] = of(analysis, "override.exception")
+    assert override.severity == "info" and override.witness is None
+    assert "resolves no clash" in override.message
+
+
+def test_redundancy_names_the_part_that_repeats(encodings: Encodings) -> None:
+    source = "Shipping costs are never refunded.\nLate returns are refunded less a 20% fee; shipping costs are not refunded.\n"
+    encoding = """\
+    document: shop
+    title: one part repeats
+    clauses:
+      - id: S
+        quote: "Shipping costs are never refunded."
+        then: not shipping_cost_refunded
+      - id: L
+        quote: "Late returns are refunded less a 20% fee; shipping costs are not refunded."
+        when: request == return and days(delivered_at, request_at) > 30
+        then: refund_due and restocking_fee_pct == 20 and not shipping_cost_refunded
+    """
+    analysis, _, _ = check(encodings, "shop", source, encoding)
+    [part] = kind(analysis, "redundant")
+    assert part.message.startswith("the part of L on shipping cost refunded repeats S")
+    assert part.detail["part"] == ["shipping_cost_refunded"] and ids(part) == {"L", "S"}
+
+
+def _readings(encodings: Encodings, words: str) -> set[str]:
+    source = f"Returns are accepted {words}.\n"
+    encoding = f"""\
+    document: shop
+    title: a return window
+    clauses:
+      - id: W
+        quote: "Returns are accepted {words}."
+        when: request == return and delivered_at is not none
+        then: return_accepted == (days(delivered_at, request_at) <= 14)
+    """
+    analysis, _, _ = check(encodings, "shop", source, encoding)
+    return {f.detail["reading"] for f in of(analysis, "ambiguity.time-reading")}
+
+
+def test_time_readings_are_offered_only_where_the_words_leave_them_open(encodings: Encodings) -> None:
+    calendar, moment = "as calendar days or as working days", "as calendar dates or as 24-hour periods from the moment"
+    assert {calendar, moment} <= _readings(encodings, "within 14 days of delivery")
+    assert _readings(encodings, "within 14 calendar days from the date of receipt") & {calendar, moment} == set()
+    assert moment not in _readings(encodings, "within 14 days from the date of delivery")
+    assert calendar not in _readings(encodings, "within 14 business days of delivery")

@@ -33,8 +33,8 @@ class _GivesUpAtTheEnd:
 
 @pytest.fixture
 def solver_gives_up(monkeypatch):
-    original = GroupSearch._quantified_solver
-    monkeypatch.setattr(GroupSearch, "_quantified_solver", lambda self: _GivesUpAtTheEnd(original(self)))
+    original = GroupSearch._clash_candidates
+    monkeypatch.setattr(GroupSearch, "_clash_candidates", lambda self: _GivesUpAtTheEnd(original(self)))
 
 
 def _clash_sets(findings) -> set[frozenset[str]]:
@@ -44,10 +44,10 @@ def _clash_sets(findings) -> set[frozenset[str]]:
 def test_clashes_found_before_the_solver_gives_up_are_kept(monkeypatch) -> None:
     policy = Workspace.load([ENCODINGS], only={"xstron"}).policy(("xstron",))
     complete = analyse(policy, "xstron", Options()).findings
-    original = GroupSearch._quantified_solver
-    monkeypatch.setattr(GroupSearch, "_quantified_solver", lambda self: _GivesUpAtTheEnd(original(self)))
+    original = GroupSearch._clash_candidates
+    monkeypatch.setattr(GroupSearch, "_clash_candidates", lambda self: _GivesUpAtTheEnd(original(self)))
     partial = analyse(policy, "xstron", Options()).findings
-    assert _clash_sets(partial) == _clash_sets(complete) and len(_clash_sets(complete)) == 15
+    assert _clash_sets(partial) == _clash_sets(complete) and len(_clash_sets(complete)) == 11
     unknown = [f for f in partial if f.kind == "unknown"]
     assert unknown and all(f.rule == "unknown.solver-limit" and f.severity == "error" for f in unknown)
     assert all("timeout (simulated)" in f.message for f in unknown)

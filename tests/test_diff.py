@@ -292,10 +292,10 @@ def test_a_question_the_solver_gives_up_on_makes_the_verdict_unknown(tmp_path: P
     vocabulary, old, new = versions(tmp_path, shop(f"{HOURS} <= 48"), shop(f"{HOURS} <= 24"))
     asked = PairSearch.forced_against
 
-    def gives_up_on_broader(self, outcome, forcing_second, value=None, avoid=(), within=None):
+    def gives_up_on_broader(self, outcome, forcing_second, value=None, avoid=(), within=None, atoms=()):
         if (forcing_second, value) == (True, True):  # "new grants": a question of the broader side
             raise SolverUnknown("timeout")
-        return asked(self, outcome, forcing_second, value, avoid, within)
+        return asked(self, outcome, forcing_second, value, avoid, within, atoms)
 
     monkeypatch.setattr(PairSearch, "forced_against", gives_up_on_broader)
     diff = diff_documents(vocabulary, old, new)

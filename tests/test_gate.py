@@ -262,8 +262,8 @@ def test_a_solver_that_gives_up_never_passes(repo, capsys, monkeypatch) -> None:
     from .test_check_unknown import _GivesUpAtTheEnd
     from checker.search import GroupSearch
 
-    original = GroupSearch._quantified_solver
-    monkeypatch.setattr(GroupSearch, "_quantified_solver", lambda self: _GivesUpAtTheEnd(original(self)))
+    original = GroupSearch._clash_candidates
+    monkeypatch.setattr(GroupSearch, "_clash_candidates", lambda self: _GivesUpAtTheEnd(original(self)))
     repo.replace("encodings/aptronix/source.txt", "Standard Window:", "We are glad to help.\nStandard Window:")
     code, report = gate(capsys)
     assert code == cli.EXIT_UNDECIDED and report["verdict"] == "undecided"
