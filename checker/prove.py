@@ -84,13 +84,13 @@ class Prover:
                 continue
             mentioned = [o for o in self._mentioning[name] if o in active_set]
             if _has_choice(var.type) and (not mentioned or self._unconstrained(name, active_set, given, model)):
-                verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
+                verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, active))
                 continue
             value = smt.value_of(model, name)
             differs = z3.Not(smt.equals(name, value))
             probe = smt.check_asts(lits(active) + [differs.as_ast()], want_model=False)
             if probe.verdict == "sat":
-                verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, model))
+                verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, active))
                 continue
             # the canonical deciding set: deletion over every active conjunct in policy
             # order (not whichever core the solver returned), as for a clash
@@ -137,11 +137,14 @@ class Prover:
             keep.append(o)
         return keep
 
-    def _discretion(self, outcome: str, model) -> tuple[ir.Clause, ...]:
-        """The clauses that leave `outcome` to the seller in this case."""
+    def _discretion(self, outcome: str, active: list[int]) -> tuple[ir.Clause, ...]:
+        """The clauses that leave `outcome` to the seller in this case: those whose
+        condition holds whatever the facts the case does not give (a question with one
+        answer, not a look at one model)."""
+        lits = self.smt.indicator_asts(active)
         found = [c for c in self.policy.conjuncts
                  if c.is_discretion and outcome in c.constrains
-                 and z3.is_true(model.eval(self.smt.guard[c.order], model_completion=True))]
+                 and self.smt.check_asts(lits + [z3.Not(self.smt.guard[c.order]).as_ast()], want_model=False).verdict == "unsat"]
         return unique_clauses(found)
 
 

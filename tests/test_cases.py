@@ -27,3 +27,17 @@ def test_case_proves_as_expected(case) -> None:
     results = expectation_results(case, proof)
     failed = {k: (v["expected"], proof.outcomes[k].status, proof.outcomes[k].value) for k, v in results.items() if not v["ok"]}
     assert not failed
+
+
+def test_prove_json_writes_expected_numbers(capsys) -> None:
+    """A case that expects a number (a deadline in working days) prints as JSON: the
+    expected value is a JSON number, as the case file wrote it."""
+    import json
+
+    from checker import cli
+
+    code = cli.main(["prove", str(CASES / "xstron.jsonl"), "--encodings", str(ENCODINGS), "--format", "json"])
+    proofs = json.loads(capsys.readouterr().out)
+    numbers = [e["expected"] for p in proofs for e in p.get("expect", {}).values()
+               if isinstance(e["expected"], (int, float)) and not isinstance(e["expected"], bool)]
+    assert code == 0 and numbers

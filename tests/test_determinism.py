@@ -101,3 +101,25 @@ def test_report_is_the_same_under_every_seed(tmp_path: Path) -> None:
         if differ:
             problems.append(f"seed {seed} against seed {SEEDS[0]}: {', '.join(differ)}")
     assert not problems, "\n".join(problems)
+
+
+def test_prove_json_is_the_same_under_every_seed(tmp_path: Path) -> None:
+    """The deciding clauses of a determined outcome are the canonical minimal set
+    (deletion in policy order), and a discretion clause is named when its condition
+    holds whatever the facts not given: neither depends on the model."""
+    every = tmp_path / "cases.jsonl"
+    lines = []
+    for path in sorted((ROOT / "tests" / "cases").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                case = json.loads(line)
+                lines.append(json.dumps({**case, "id": f"{path.stem}/{case['id']}"}))
+    every.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runs = run_all([["prove", str(every), "--encodings", "encodings", "--format", "json", "--solver-seed", seed]
+                    for seed in SEEDS])
+    for seed, run in zip(SEEDS, runs):
+        assert run.returncode in (0, 1), f"seed {seed}: {run.stderr}"
+        assert len(json.loads(run.stdout)) == len(lines), f"seed {seed}: not every case proved"
+    differ = [(seed, differences(json.loads(runs[0].stdout), json.loads(run.stdout))[:20])
+              for seed, run in zip(SEEDS[1:], runs[1:]) if run.stdout != runs[0].stdout]
+    assert not differ, differ

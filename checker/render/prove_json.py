@@ -27,7 +27,8 @@ def proof_json(proof: CaseProof, expectations: dict[str, dict[str, Any]]) -> dic
         ],
     }
     if expectations:
-        out["expect"] = expectations
+        # an expected number is a Fraction in the case: written as JSON writes numbers
+        out["expect"] = {name: {**e, "expected": json_value(e["expected"])} for name, e in expectations.items()}
     return out
 
 
