@@ -115,3 +115,36 @@ def test_compare_witnesses_could_happen(workspace) -> None:
     for cell in matrix.cells:
         assert axiom_violations(cell.witness, workspace.vocabulary) == []
         assert _plausibility(cell.witness) == []
+
+
+def test_diff_witnesses_could_happen(workspace, tmp_path) -> None:
+    """An edit of a seed (the cancellation window from 48 to 72 hours, and the refund
+    deadline of 1.5 from 14 to 10 working days): every region's witness keeps the rules
+    and reads like a real order, and the verdicts the diff states are the evaluator's."""
+    import shutil
+
+    from checker.components import upstream
+    from checker.diff import diff_documents
+    from checker.evaluate import decide_conjuncts
+    from checker.load import load_documents
+    from checker.policy import Policy
+
+    shutil.copytree(ENCODINGS, tmp_path / "encodings")
+    folder = tmp_path / "encodings" / "aptronix"
+    for name, old, new in (("source.txt", "deadline of 48 hours", "deadline of 72 hours"),
+                           ("encoding.yaml", "deadline of 48 hours", "deadline of 72 hours"),
+                           ("encoding.yaml", "request_at) <= 48 and", "request_at) <= 72 and")):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert old in text
+        (folder / name).write_text(text.replace(old, new), encoding="utf-8")
+    _, [edited] = load_documents([folder], vocabulary=workspace.vocabulary)
+    diff = diff_documents(workspace.vocabulary, workspace.documents["aptronix"], edited)
+    regions = [r for o in diff.outcomes for r in o.regions]
+    assert any(r.outcome == "cancellation_allowed" and r.direction == "above" for r in regions)
+    for region in regions:
+        assert axiom_violations(region.witness, workspace.vocabulary) == [], region
+        assert _plausibility(region.witness) == [], region
+        deciding = upstream(Policy(workspace.vocabulary, (edited,)).conjuncts, region.outcome)
+        new = decide_conjuncts(workspace.vocabulary, deciding, region.witness).outcomes[region.outcome]
+        if region.new[0] == "determined" and not new.status == "clash":
+            assert (new.status, new.value) == region.new
