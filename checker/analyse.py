@@ -50,8 +50,8 @@ class Options:
 
 @dataclass(frozen=True)
 class Scope:
-    """What a policy speaks about: the request kinds it governs (declared with `scope:`
-    or mentioned by its clauses) and the outcomes its clauses mention. Gaps are
+    """What a policy speaks about: the request kinds it governs (declared with `scope:`,
+    or what its clauses speak about) and the outcomes its clauses mention. Gaps are
     reported only inside it."""
 
     requests: frozenset[str]
@@ -64,12 +64,18 @@ class Scope:
 
 
 def policy_scope(policy: Policy) -> Scope:
+    """Each document's declared scope, or else the request kinds its clauses mention and
+    those that ask about an outcome its clauses decide (a text that says when a return
+    is accepted governs returns, whether or not it names the request)."""
+    vocabulary = policy.vocabulary
     requests: set[str] = set()
     for doc in policy.documents:
         if doc.scope is not None:
             requests |= set(doc.scope)
-        else:
-            requests |= {k for c in doc.clauses for part in (c.when, c.then) for k in _request_kinds(part)}
+            continue
+        requests |= {k for c in doc.clauses for part in (c.when, c.then) for k in _request_kinds(part)}
+        decided = {o for c in doc.clauses for o in ir.outcomes(c.then)}
+        requests |= {k for o in decided for k in vocabulary.outcomes[o].asked_by}
     outcomes = {o for c in policy.conjuncts for o in c.constrains | c.reads}
     return Scope(frozenset(requests), frozenset(outcomes))
 
@@ -445,7 +451,9 @@ class _GroupAnalysis:
                     if widened is not None:
                         region = _literals(asked, facts) + widened
                 if region:
-                    avoid.append(self.search.excluding(region))
+                    # where no clause speaks to it, it is one gap: the next must have a
+                    # clause that applies (and leaves it open)
+                    avoid.append(self.search.applies(c.order for c in speakers))
                     inside = self._witness(self.search, question + [self.search.cube(region)], self.group, {"request"})
                     if inside is not None:
                         facts = inside

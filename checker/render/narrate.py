@@ -187,13 +187,18 @@ def witness_words(facts: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
 
 
 def told(finding: Finding) -> dict[str, Any]:
-    """The part of a finding's witness a reader is told: the facts its clauses read, the
-    request, and every event that happened. (The witness itself keeps every fact the
-    certificate needed.)"""
+    """The part of a finding's witness a reader is told: the facts its region reads (the
+    finding holds throughout the region, so nothing else matters), or without a region
+    those its clauses read; the request; every event that happened. (The witness itself
+    keeps every fact the certificate needed.)"""
     witness = finding.witness or {}
-    if not finding.clauses:
+    if finding.region:
+        read = {n for atom, _ in finding.region for n in ir.facts(atom)}
+    elif finding.clauses:
+        read = {n for c in finding.clauses for part in (c.when, c.then) for n in ir.facts(part)}
+    else:
         return dict(witness)
-    read = {n for c in finding.clauses for part in (c.when, c.then) for n in ir.facts(part)} | {"request"}
+    read.add("request")
     return {k: v for k, v in witness.items() if k in read or isinstance(v, datetime)}
 
 
