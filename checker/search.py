@@ -28,7 +28,7 @@ from . import ir
 from .cases import EARLIEST, LATEST, FactValue
 from .components import outcome_groups
 from .policy import Policy
-from .smt import SmtPolicy, SolverUnknown, local_seconds
+from .smt import SmtPolicy, SolverUnknown, gave_up, local_seconds
 from .verdict import deletion_minimal, deletion_minimal_cored
 from .vocabulary import BoolType, EnumType, TimestampType
 
@@ -165,7 +165,8 @@ class GroupSearch:
             self.calls += 1
             result = candidate.check()
             if result == z3.unknown:
-                raise SearchGaveUp(candidate.reason_unknown(), _minimal(found))
+                stop = gave_up(candidate.reason_unknown())
+                raise stop if isinstance(stop, KeyboardInterrupt) else SearchGaveUp(str(stop), _minimal(found))
             if result == z3.unsat:
                 break
             model = candidate.model()
@@ -319,7 +320,7 @@ class GroupSearch:
         self.calls += 1
         result = solver.check()
         if result == z3.unknown:
-            raise SolverUnknown(solver.reason_unknown())
+            raise gave_up(solver.reason_unknown())
         return result == z3.sat
 
     def clash_cell(self, orders: tuple[int, ...], atoms: list[ir.Expr]) -> list[tuple[ir.Expr, bool]] | None:
@@ -527,7 +528,7 @@ class ClashOracle:
             model = self.candidate.model() if result == z3.sat else None
             self.candidate.pop()
             if result == z3.unknown:
-                raise SolverUnknown(self.candidate.reason_unknown())
+                raise gave_up(self.candidate.reason_unknown())
             if result == z3.unsat:
                 return False
             answer = search._check(search._fixing(model) + search._lits(self.orders), want_model=True)
@@ -715,7 +716,7 @@ class PairSearch:
         self.search.calls += 1
         result = solver.check()
         if result == z3.unknown:
-            raise SolverUnknown(solver.reason_unknown())
+            raise gave_up(solver.reason_unknown())
         return solver.model() if result == z3.sat else None
 
 

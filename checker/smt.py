@@ -34,6 +34,19 @@ class SolverUnknown(Exception):
     """Z3 answered unknown (a time limit or an undecidable corner)."""
 
 
+# What Z3 answers when a signal (Ctrl-C, SIGTERM relayed as an interrupt) cancels a check:
+# the run was stopped, not the question too hard.
+_INTERRUPTED = ("interrupted from keyboard", "canceled", "cancelled", "interrupted")
+
+
+def gave_up(reason: str) -> Exception:
+    """The exception for a check that came back unknown: `KeyboardInterrupt` when Z3 was
+    interrupted (it cancels the check and swallows the signal), else `SolverUnknown`."""
+    if any(word in reason.lower() for word in _INTERRUPTED):
+        return KeyboardInterrupt(reason)
+    return SolverUnknown(reason)
+
+
 @dataclass(frozen=True)
 class Answer:
     verdict: str  # "sat" | "unsat"
@@ -333,7 +346,7 @@ class SmtPolicy:
             return Answer("sat", self.solver.model() if want_model else None)
         if result == z3.Z3_L_FALSE:
             return Answer("unsat", core=tuple(self.solver.unsat_core()))
-        raise SolverUnknown(self.solver.reason_unknown())
+        raise gave_up(self.solver.reason_unknown())
 
     def fact_values(self, model: z3.ModelRef, names) -> dict[str, FactValue]:
         """The facts `names` as a model gives them: timestamps as aware datetimes (UTC),
