@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,12 @@ def parse_timestamp(value: Any) -> datetime:
         raise ValueError(f"{value!r} has no offset (write e.g. +05:30 or Z)")
     if not EARLIEST <= moment < LATEST:
         raise ValueError(f"{value!r} is outside the supported years 2000 to 2099")
+    if moment.microsecond or (moment.utcoffset() or timedelta(0)).microseconds:
+        # Both back ends count whole seconds; a fraction would be dropped, differently by
+        # each, at the edge of a window ("within 48 hours" at 48 h 0.5 s), so it is
+        # refused rather than rounded.
+        raise ValueError(f"{value!r} has a fraction of a second: give times to the whole second, "
+                         f"e.g. {moment.replace(microsecond=0).isoformat(timespec='seconds')}")
     return moment
 
 
