@@ -66,6 +66,7 @@ class SmtPolicy:
         if timeout_ms:
             self.solver.set("timeout", timeout_ms)
         self.vars: dict[str, z3.ExprRef] = {}
+        self._compiled: dict[ir.Expr, z3.ExprRef] = {}
         self.present: dict[str, z3.BoolRef] = {}
         self._years: dict[str, tuple[z3.ArithRef, z3.ArithRef, z3.BoolRef]] = {}
         self._defined: dict[str, z3.ArithRef] = {}
@@ -140,6 +141,17 @@ class SmtPolicy:
     # -- compiling expressions -------------------------------------------------------------
 
     def compile(self, e: ir.Expr) -> z3.ExprRef:
+        """`e` as a Z3 term. Memoised: the analyses compile the same atoms and regions
+        again and again (a term is a function of the expression; the calendar definitions
+        a term needs are asserted once, the first time)."""
+        if isinstance(e, (ir.Var, ir.Const)):
+            return self._compile(e)
+        found = self._compiled.get(e)
+        if found is None:
+            found = self._compiled[e] = self._compile(e)
+        return found
+
+    def _compile(self, e: ir.Expr) -> z3.ExprRef:
         if isinstance(e, ir.Var):
             return self.vars[e.name]
         if isinstance(e, ir.Const):
@@ -206,13 +218,20 @@ class SmtPolicy:
     def _elapsed(self, d: ir.Duration) -> z3.ArithRef:
         return self.vars[d.end.name] - self.vars[d.start.name]
 
+    def _define(self, *constraints: z3.BoolRef) -> None:
+        """Assert a calendar definition (terms are memoised, so a definition must outlive
+        every scope: one added inside a push would be popped while its term stays)."""
+        if self.solver.num_scopes():
+            raise RuntimeError("a calendar definition was compiled inside a solver scope")
+        self.solver.add(*constraints)
+
     def _date(self, name: str) -> z3.ArithRef:
         """The day number of the local date of timestamp `name`."""
         # Definitional integers fixed by linear constraints: cheaper for Z3 than div/mod.
         key = f"{name}!day"
         if key not in self._defined:
             t, day = self.vars[name], z3.Int(key, self.ctx)
-            self.solver.add(DAY * day <= t, t < DAY * day + DAY)
+            self._define(DAY * day <= t, t < DAY * day + DAY)
             self._defined[key] = day
         return self._defined[key]
 
@@ -223,7 +242,7 @@ class SmtPolicy:
             day = self._date(name)
             week = z3.Int(key, self.ctx)
             rest = z3.Int(f"{name}!weekday", self.ctx)  # 0 = Monday
-            self.solver.add(day - FIRST_MONDAY == 7 * week + rest, rest >= 0, rest < 7)
+            self._define(day - FIRST_MONDAY == 7 * week + rest, rest >= 0, rest < 7)
             self._defined[key] = 5 * week + z3.If(rest < 5, rest + 1, z3.IntVal(5, self.ctx))
         return self._defined[key]
 
@@ -246,7 +265,7 @@ class SmtPolicy:
         """(days from 1970-01-01 to 1 January of `year`, whether `year` is leap)."""
         if key not in self._year_starts:
             quads = z3.Int(f"{key}!quads", self.ctx)  # (year - 1969) div 4
-            self.solver.add(4 * quads <= year - 1969, year - 1969 < 4 * quads + 4)
+            self._define(4 * quads <= year - 1969, year - 1969 < 4 * quads + 4)
             after_2100 = z3.If(year > 2100, z3.IntVal(1, self.ctx), z3.IntVal(0, self.ctx))
             leap = z3.And(year - 1969 == 4 * quads + 3, year != 2100)
             self._year_starts[key] = (365 * (year - 1970) + quads - after_2100, leap)
@@ -259,7 +278,7 @@ class SmtPolicy:
             year = z3.Int(key, self.ctx)
             day = self._date(name)
             first, leap = self._year_start(year, key)
-            self.solver.add(first <= day, day < first + 365 + z3.If(leap, z3.IntVal(1, self.ctx), z3.IntVal(0, self.ctx)))
+            self._define(first <= day, day < first + 365 + z3.If(leap, z3.IntVal(1, self.ctx), z3.IntVal(0, self.ctx)))
             self._years[key] = (year, day - first, leap)
         return self._years[key]
 
