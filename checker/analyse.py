@@ -16,6 +16,7 @@ before it becomes a finding. A solver `unknown` becomes a finding of its own.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -26,7 +27,7 @@ from .evaluate import decide_conjuncts, evaluate
 from .findings import Analysis, Finding, PropertyResult
 from .load import Property
 from .policy import Policy
-from .search import Found, GroupSearch, SearchGaveUp, SolverUnknown
+from .search import BudgetSpent, Found, GroupSearch, SearchGaveUp, SolverUnknown
 from .sourcetext import normalise
 from .verdict import clash_outcomes, unique_clauses
 from .witness import shown
@@ -44,8 +45,9 @@ VAGUE_TERMS = (
 
 @dataclass
 class Options:
-    timeout_ms: int | None = 10000
+    timeout_ms: int | None = 10000  # the limit of one solver question
     ranks: dict[str, int] = field(default_factory=dict)  # document -> rank, 1 the highest
+    budget_s: float | None = None  # the limit of the whole analysis: past it, what is left is unknown
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,16 @@ def analyse(policy: Policy, name: str, options: Options | None = None,
     groups = outcome_groups(merged.conjuncts)
     result.groups = len(groups)
     shared = _Shared(merged, policy_scope(merged))
-    for group in groups:
-        _GroupAnalysis(merged, raw, group, options, result, shared).run()
+    deadline = None if options.budget_s is None else time.monotonic() + options.budget_s
+    for i, group in enumerate(groups):
+        if deadline is not None and time.monotonic() >= deadline:
+            left = unique_clauses(c for g in groups[i:] for c in g)
+            result.findings.append(Finding(
+                "unknown", "unknown.solver-limit", "error",
+                f"the analysis used up its time budget of {options.budget_s:g} s: {len(groups) - i} group(s) of "
+                f"clauses were not analysed ({_names(left)})", left, documents=_docs(left)))
+            break
+        _GroupAnalysis(merged, raw, group, options, result, shared, deadline).run()
     result.findings.extend(shared.overrides())
     result.findings.extend(shared.implications())
     result.findings.extend(shared.readings())
@@ -286,11 +296,12 @@ class _Shared:
 
 class _GroupAnalysis:
     def __init__(self, policy: Policy, raw: Policy, group: tuple[ir.Conjunct, ...], options: Options, out: Analysis,
-                 shared: _Shared):
+                 shared: _Shared, deadline: float | None = None):
         self.policy, self.raw, self.group, self.options, self.out = policy, raw, group, options, out
         self.shared = shared
         self.vocab = policy.vocabulary
-        self.search = GroupSearch(policy, group, options.timeout_ms)
+        self.deadline = deadline
+        self.search = GroupSearch(policy, group, options.timeout_ms, deadline)
 
     def run(self) -> None:
         for step in (self.dead_clauses, self.clashes, self.overrides, self.implied, self.gaps, self.time_readings):
@@ -298,6 +309,8 @@ class _GroupAnalysis:
                 step()
             except SolverUnknown as exc:
                 self.out.findings.append(_unknown(step.__name__.replace("_", " "), self.group, exc, self.options))
+                if isinstance(exc, BudgetSpent) or getattr(exc, "budget", False):
+                    break  # the run's budget is spent: the other steps would only say so again
         self.out.solver_calls += self.search.calls
 
     def _add(self, finding: Finding) -> None:
@@ -391,7 +404,7 @@ class _GroupAnalysis:
         for e, c in pairs:
             self.shared.exceptions.setdefault(e.key, set()).add(c.key)
         raw_group = tuple(self.raw.conjuncts[c.order] for c in self.group)
-        raw_search = GroupSearch(self.raw, raw_group, self.options.timeout_ms)
+        raw_search = GroupSearch(self.raw, raw_group, self.options.timeout_ms, self.deadline)
         try:
             raw_sets = raw_search.minimal_clashes()
             for found in sorted(raw_sets, key=lambda f: f.orders):
@@ -608,9 +621,12 @@ def _check_properties(policy: Policy, properties: tuple[Property, ...], options:
 
 def _unknown(question: str, group, exc: Exception, options: Options) -> Finding:
     clauses = unique_clauses(group)
-    return Finding("unknown", "unknown.solver-limit", "error",
-                   f"the solver could not answer ({question}) within {options.timeout_ms} ms: {exc}",
-                   clauses, documents=_docs(clauses))
+    if isinstance(exc, BudgetSpent) or getattr(exc, "budget", False):
+        message = (f"the analysis used up its time budget of {options.budget_s:g} s while asking about {question}; "
+                   f"what is left of these clauses was not analysed")
+    else:
+        message = f"the solver could not answer ({question}) within {options.timeout_ms} ms: {exc}"
+    return Finding("unknown", "unknown.solver-limit", "error", message, clauses, documents=_docs(clauses))
 
 
 def _docs(clauses) -> tuple[str, ...]:

@@ -28,11 +28,11 @@ from . import ir
 from .cases import EARLIEST, LATEST, FactValue
 from .components import outcome_groups
 from .policy import Policy
-from .smt import SmtPolicy, SolverUnknown, gave_up, local_seconds
+from .smt import BudgetSpent, SmtPolicy, SolverUnknown, gave_up, local_seconds
 from .verdict import deletion_minimal, deletion_minimal_cored
 from .vocabulary import BoolType, EnumType, TimestampType
 
-__all__ = ["Found", "GroupSearch", "PairSearch", "SearchGaveUp", "SolverUnknown"]
+__all__ = ["BudgetSpent", "Found", "GroupSearch", "PairSearch", "SearchGaveUp", "SolverUnknown"]
 
 # Witnesses start from a weekday morning so that they read like real orders.
 NICE_ORDER_TIME = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
@@ -51,9 +51,10 @@ class SearchGaveUp(SolverUnknown):
     """The solver gave up part-way through an enumeration; `found` holds what it had
     already found (each item complete and checkable), so nothing found is lost."""
 
-    def __init__(self, reason: str, found: list):
+    def __init__(self, reason: str, found: list, budget: bool = False):
         super().__init__(reason)
         self.found = found
+        self.budget = budget  # the run's time budget ran out (not this question's limit)
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,11 @@ class Found:
 class GroupSearch:
     """One incremental solver over a group of conjuncts (or a whole policy)."""
 
-    def __init__(self, policy: Policy, conjuncts: tuple[ir.Conjunct, ...], timeout_ms: int | None = None):
+    def __init__(self, policy: Policy, conjuncts: tuple[ir.Conjunct, ...], timeout_ms: int | None = None,
+                 deadline: float | None = None):
         self.policy = policy
         self.conjuncts = conjuncts
-        self.smt = SmtPolicy(policy, timeout_ms, conjuncts)
+        self.smt = SmtPolicy(policy, timeout_ms, conjuncts, deadline)
         self.rules = [c.order for c in conjuncts if not c.is_discretion]
         self.outcomes = sorted({o for c in conjuncts for o in c.constrains | c.reads})
         # the facts a witness can need: those the group reads, every event, the request
@@ -163,6 +165,10 @@ class GroupSearch:
         found: list[Found] = []
         while True:
             self.calls += 1
+            try:
+                smt.charge()
+            except BudgetSpent as exc:
+                raise SearchGaveUp(str(exc), _minimal(found), budget=True) from None
             result = candidate.check()
             if result == z3.unknown:
                 stop = gave_up(candidate.reason_unknown())
@@ -318,6 +324,7 @@ class GroupSearch:
         if isinstance(solver, ClashOracle):
             return solver.satisfiable()
         self.calls += 1
+        self.smt.charge()
         result = solver.check()
         if result == z3.unknown:
             raise gave_up(solver.reason_unknown())
@@ -522,6 +529,7 @@ class ClashOracle:
         search = self.search
         while True:
             search.calls += 1
+            search.smt.charge()
             self.candidate.push()
             self.candidate.add(*[c for scope in self.scopes for c in scope])
             result = self.candidate.check()
@@ -714,6 +722,7 @@ class PairSearch:
     def _solve(self, solver: z3.Solver) -> z3.ModelRef | None:
         """A model, or None when unsat; `SolverUnknown` when the solver gives up."""
         self.search.calls += 1
+        self.smt.charge()
         result = solver.check()
         if result == z3.unknown:
             raise gave_up(solver.reason_unknown())

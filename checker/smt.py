@@ -7,6 +7,7 @@ asserted once; cases and queries come and go as assumptions or push/pop scopes.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from fractions import Fraction
@@ -39,6 +40,10 @@ class SolverUnknown(Exception):
 _INTERRUPTED = ("interrupted from keyboard", "canceled", "cancelled", "interrupted")
 
 
+class BudgetSpent(SolverUnknown):
+    """The analysis used up its whole time budget (a limit on the run, not on one question)."""
+
+
 def gave_up(reason: str) -> Exception:
     """The exception for a check that came back unknown: `KeyboardInterrupt` when Z3 was
     interrupted (it cancels the check and swallows the signal), else `SolverUnknown`."""
@@ -56,10 +61,12 @@ class Answer:
 
 class SmtPolicy:
     def __init__(self, policy: Policy, timeout_ms: int | None = None,
-                 conjuncts: tuple[ir.Conjunct, ...] | None = None):
-        """`conjuncts`: a part of the policy to compile (default: all of it)."""
+                 conjuncts: tuple[ir.Conjunct, ...] | None = None, deadline: float | None = None):
+        """`conjuncts`: a part of the policy to compile (default: all of it); `deadline`: a
+        `time.monotonic()` after which no question is asked (`BudgetSpent`)."""
         self.policy = policy
         self.timeout_ms = timeout_ms
+        self.deadline = deadline
         self.vocab = policy.vocabulary
         self.ctx = z3.Context()
         self.solver = z3.Solver(ctx=self.ctx)
@@ -357,8 +364,14 @@ class SmtPolicy:
         """The raw C handles of the indicators of `orders` (for `check_asts`)."""
         return [self._indicator_ast[o] for o in orders]
 
+    def charge(self) -> None:
+        """Called before every question: `BudgetSpent` once the run's deadline has passed."""
+        if self.deadline is not None and time.monotonic() >= self.deadline:
+            raise BudgetSpent("the analysis used up its time budget")
+
     def check_asts(self, asts: list, want_model: bool = True) -> Answer:
         """`check` on raw handles: the hot path of the prover builds no z3py objects."""
+        self.charge()
         array = (z3.Ast * len(asts))(*asts)
         result = z3.Z3_solver_check_assumptions(self.ctx.ref(), self.solver.solver, len(asts), array)
         if result == z3.Z3_L_TRUE:

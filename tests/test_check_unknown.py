@@ -56,3 +56,27 @@ def test_clashes_found_before_the_solver_gives_up_are_kept(monkeypatch) -> None:
 def test_an_undecided_check_exits_3(solver_gives_up, capsys) -> None:
     assert cli.main(["check", str(ENCODINGS / "battery-cells")]) == cli.EXIT_UNDECIDED
     assert "unknown.solver-limit" in capsys.readouterr().out
+
+
+def test_d17_a_time_budget_bounds_the_whole_analysis(encodings) -> None:
+    """A clause with a fifty-way `or` makes the time-reading step slow (review D17); a
+    budget on the whole analysis stops it there, and what is left is one unknown
+    finding per place it stopped, never a pass."""
+    import time
+
+    ors = " or ".join(f"days(delivered_at, request_at) <= {i}" for i in range(50))
+    folder = encodings.document("shop", "Returns are accepted for a while.\n", f"""\
+    document: shop
+    title: a wide or
+    clauses:
+      - id: W
+        quote: "Returns are accepted for a while."
+        when: request == return and ({ors})
+        then: return_accepted
+    """)
+    policy = Workspace.load([folder]).policy(("shop",))
+    started = time.monotonic()
+    findings = analyse(policy, "shop", Options(budget_s=1.0)).findings
+    assert time.monotonic() - started < 15  # about 1 s, and a question's own limit at worst
+    unknown = [f for f in findings if f.kind == "unknown"]
+    assert unknown and all("time budget of 1 s" in f.message and f.severity == "error" for f in unknown)
