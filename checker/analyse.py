@@ -23,10 +23,10 @@ from fractions import Fraction
 from . import ir
 from .certify import CertificateError, certify_clash, certify_counterexample, certify_open
 from .components import outcome_groups
-from .evaluate import decide_conjuncts, evaluate
+from .evaluate import consistent, decide_conjuncts, evaluate
 from .findings import Analysis, Finding, PropertyResult
 from .load import Property
-from .policy import Policy
+from .policy import Policy, repeated_in_source, same_rule
 from .search import BudgetSpent, Found, GroupSearch, SearchGaveUp, SolverUnknown
 from .sourcetext import normalise
 from .verdict import clash_outcomes, unique_clauses
@@ -98,7 +98,7 @@ def analyse(policy: Policy, name: str, options: Options | None = None,
             properties: tuple[Property, ...] = ()) -> Analysis:
     options = options or Options()
     result = Analysis(name, policy.names)
-    merged = merge_repeated(policy)
+    merged = policy.merge_repeated()
     raw = merged.without_exceptions()
     groups = outcome_groups(merged.conjuncts)
     result.groups = len(groups)
@@ -123,33 +123,6 @@ def analyse(policy: Policy, name: str, options: Options | None = None,
         _check_properties(merged, properties, options, result)
     result.sort()
     return result
-
-
-def merge_repeated(policy: Policy) -> Policy:
-    """The policy with each passage the source repeats word for word, and the encoding
-    encodes the same way each time, analysed once: one rule quoted at several places,
-    so one contradiction is reported once. The repetition itself stays a finding
-    (`duplicate.same-text`)."""
-    documents = []
-    for doc in policy.documents:
-        overridden = {t for c in doc.clauses for t in c.overrides}
-        kept: list[ir.Clause] = []
-        for clause in doc.clauses:
-            twin = next((k for k in kept if _same_rule(k, clause) and _repeated_in_source(doc, clause)), None)
-            if twin is None or clause.id in overridden:
-                kept.append(clause)
-        documents.append(doc if len(kept) == len(doc.clauses) else replace(doc, clauses=tuple(kept)))
-    return Policy(policy.vocabulary, tuple(documents), policy.with_exceptions)
-
-
-def _same_rule(a: ir.Clause, b: ir.Clause) -> bool:
-    return (normalise(a.quote) == normalise(b.quote) and a.when == b.when and a.then == b.then
-            and a.overrides == b.overrides)
-
-
-def _repeated_in_source(doc, clause: ir.Clause) -> bool:
-    """Every span the clause quotes stands at least twice in the source."""
-    return all(len(doc.source.find_all(q)) >= 2 for q in clause.quotes)
 
 
 class _Shared:
@@ -369,16 +342,24 @@ class _GroupAnalysis:
             raise CertificateError(f"the clash of {_names(unique_clauses(members))} does not hold on its whole cell")
         inside = [search.cube(region)]
         alone = [search.can_hold(other, str(i)) for i, other in enumerate(others)]
-        facts = self._witness(search, inside + alone, members) if alone else None
-        if facts is None:
-            facts = self._witness(search, inside, members)
+        point = search.canonical_point(inside + alone, search.fact_names) if alone else None
+        also: list[tuple[ir.Clause, ...]] = []
+        if point is None:
+            point = search.canonical_point(inside, search.fact_names)
+            # nowhere in the region is this clash alone: say which others hold there too
+            every = shown(self.vocab, point, search.conjuncts)
+            for other in others:
+                conjuncts = tuple(policy.conjuncts[o] for o in other)
+                if not consistent(self.vocab, conjuncts, every):
+                    also.append(unique_clauses(conjuncts))
+        facts = shown(self.vocab, point, members)
         certify_clash(self.vocab, members, facts)
-        return members, facts, tuple(region)
+        return members, facts, tuple(region), also
 
     def _report_clashes(self, found_sets: list[Found]) -> None:
         for found in sorted(found_sets, key=lambda f: f.orders):
             others = [f.orders for f in found_sets if f is not found]
-            members, facts, region = self._clash(self.search, self.policy, found, others)
+            members, facts, region, also = self._clash(self.search, self.policy, found, others)
             clauses = unique_clauses(members)
             documents = tuple(sorted({c.document for c in clauses}))
             outcomes = clash_outcomes(members)
@@ -391,9 +372,10 @@ class _GroupAnalysis:
                                   clauses, facts, region, outcomes, documents))
                 continue
             rule = "clash.across-documents" if len(documents) > 1 else "clash.within-document"
+            detail = {"also_clashing": [[c.id for c in other] for other in also]} if also else {}
             self._add(Finding("clash", rule, "error",
                               f"{_names(clauses)} cannot all hold: they contradict each other on {_words(outcomes)}",
-                              clauses, facts, region, outcomes, documents))
+                              clauses, facts, region, outcomes, documents, detail=detail))
 
     def overrides(self) -> None:
         """Record every exception the text makes, with the clashes it resolves (if any)."""
@@ -413,7 +395,7 @@ class _GroupAnalysis:
                 if not resolving:
                     continue
                 others = [f.orders for f in raw_sets if f is not found]
-                members, facts, region = self._clash(raw_search, self.raw, found, others)
+                members, facts, region, _ = self._clash(raw_search, self.raw, found, others)
                 clauses, outcomes = unique_clauses(members), clash_outcomes(members)
                 finding = Finding("override", "override.exception", "info", "", clauses, facts, region, outcomes,
                                   _docs(clauses))
@@ -543,8 +525,8 @@ def _text_duplicates(policy: Policy) -> list[Finding]:
             if other is None:
                 seen[key] = clause
                 continue
-            if _repeated_in_source(doc, clause):
-                how = ("analysed once" if _same_rule(other, clause)
+            if repeated_in_source(doc, clause):
+                how = ("analysed once" if same_rule(other, clause)
                        else "but encoded differently: the two encodings should agree")
                 message = f"{other.id} and {clause.id} encode the same text, which the source repeats ({how})"
             elif _decided(other) & _decided(clause):

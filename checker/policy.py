@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from . import ir
 from .load import Document
+from .sourcetext import normalise
 from .vocabulary import Vocabulary
 
 
@@ -51,3 +52,30 @@ class Policy:
 
     def without_exceptions(self) -> "Policy":
         return Policy(self.vocabulary, self.documents, with_exceptions=False)
+
+    def merge_repeated(self) -> "Policy":
+        """The policy with each passage that the source repeats word for word, and the
+        encoding encodes the same way each time, kept once (at its first place): one rule
+        quoted at several places, so that one contradiction is one finding and a case
+        proof names the first place. (`check` still reports the repetition itself.)"""
+        documents = []
+        for doc in self.documents:
+            overridden = {t for c in doc.clauses for t in c.overrides}
+            kept: list[ir.Clause] = []
+            for clause in doc.clauses:
+                twin = next((k for k in kept if same_rule(k, clause) and repeated_in_source(doc, clause)), None)
+                if twin is None or clause.id in overridden:
+                    kept.append(clause)
+            documents.append(doc if len(kept) == len(doc.clauses) else replace(doc, clauses=tuple(kept)))
+        return Policy(self.vocabulary, tuple(documents), self.with_exceptions)
+
+
+def same_rule(a: ir.Clause, b: ir.Clause) -> bool:
+    """The same words encoded the same way."""
+    return (normalise(a.quote) == normalise(b.quote) and a.when == b.when and a.then == b.then
+            and a.overrides == b.overrides)
+
+
+def repeated_in_source(doc: Document, clause: ir.Clause) -> bool:
+    """Every span the clause quotes stands at least twice in the document's source."""
+    return all(len(doc.source.find_all(q)) >= 2 for q in clause.quotes)

@@ -38,7 +38,8 @@ class Workspace:
 
     def prover(self, names: tuple[str, ...]) -> Prover:
         if names not in self._provers:
-            self._provers[names] = Prover(self.policy(names), self.timeout_ms)
+            # a passage the source repeats is one rule: the proof names its first place
+            self._provers[names] = Prover(self.policy(names).merge_repeated(), self.timeout_ms)
         return self._provers[names]
 
     def documents_for(self, case: Case, override: list[str] | None) -> tuple[str, ...]:

@@ -224,6 +224,11 @@ def narrative(finding: Finding, vocabulary: Vocabulary) -> str:
         demands = "; ".join(f"{c.id} says {c.then_text}" + (f" (when {c.when_text})" if c.when_text not in ("", "true", "True") else "")
                             for c in finding.clauses)
         story += f" Here {demands}. These cannot all be true at once."
+        also = finding.detail.get("also_clashing", [])
+        if also:
+            # no case of the region shows this clash alone: the reader is told of the others
+            others = "; ".join(" and ".join(ids) for ids in also)
+            story += f" In every such case these clash as well: {others}."
     elif finding.kind == "gap":
         story += f" No clause settles {', '.join(o.replace('_', ' ') for o in finding.outcomes)} for this case."
     elif finding.kind == "property":
