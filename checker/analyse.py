@@ -29,7 +29,7 @@ from .load import Property
 from .policy import Policy, repeated_in_source, same_rule
 from .search import BudgetSpent, Found, GroupSearch, SearchGaveUp, SolverUnknown
 from .sourcetext import normalise
-from .verdict import clash_outcomes, unique_clauses
+from .verdict import clash_outcomes, rank_winner, unique_clauses
 from .witness import shown
 
 MAX_GAP_REGIONS = 3  # regions reported per open outcome and group
@@ -363,16 +363,15 @@ class _GroupAnalysis:
             clauses = unique_clauses(members)
             documents = tuple(sorted({c.document for c in clauses}))
             outcomes = clash_outcomes(members)
-            ranks = {self.options.ranks[d] for d in documents if d in self.options.ranks}
-            if len(documents) > 1 and len(ranks) > 1:
-                top = min(self.options.ranks[d] for d in documents if d in self.options.ranks)
-                winner = sorted(d for d in documents if self.options.ranks.get(d) == top)
+            winner = rank_winner(members, self.options.ranks)
+            many = len(self.policy.documents) > 1
+            detail = {"also_clashing": [[f"{c.document} {c.id}" if many else c.id for c in other] for other in also]} if also else {}
+            if winner:
                 self._add(Finding("override", "override.rank", "info",
                                   f"{_names(clauses)} clash on {_words(outcomes)}; resolved by rank in favour of {', '.join(winner)}",
-                                  clauses, facts, region, outcomes, documents))
+                                  clauses, facts, region, outcomes, documents, detail=detail))
                 continue
             rule = "clash.across-documents" if len(documents) > 1 else "clash.within-document"
-            detail = {"also_clashing": [[c.id for c in other] for other in also]} if also else {}
             self._add(Finding("clash", rule, "error",
                               f"{_names(clauses)} cannot all hold: they contradict each other on {_words(outcomes)}",
                               clauses, facts, region, outcomes, documents, detail=detail))

@@ -18,7 +18,7 @@ from typing import Any
 from . import ir, timecalc
 from .cases import FactValue
 from .policy import Policy
-from .verdict import CaseClash, CaseProof, OutcomeVerdict, clash_outcomes, deletion_minimal
+from .verdict import CaseClash, CaseProof, OutcomeVerdict, clash_outcomes, deletion_minimal, rank_winner, set_aside
 from .vocabulary import BoolType, EnumType, NumberType, Vocabulary
 
 
@@ -314,13 +314,14 @@ def _domain_size(var_type) -> int:
     return len(_domain(var_type))
 
 
-def decide(policy: Policy, case_id: str, facts: dict[str, FactValue]) -> CaseProof:
-    """Decide every outcome of the vocabulary for complete `facts` (plain Python)."""
-    return decide_conjuncts(policy.vocabulary, policy.conjuncts, facts, case_id, policy.names)
+def decide(policy: Policy, case_id: str, facts: dict[str, FactValue], ranks: dict[str, int] | None = None) -> CaseProof:
+    """Decide every outcome of the vocabulary for complete `facts` (plain Python); `ranks`
+    as for a ranked set (a clash between ranks is resolved in favour of the best-ranked)."""
+    return decide_conjuncts(policy.vocabulary, policy.conjuncts, facts, case_id, policy.names, ranks)
 
 
 def decide_conjuncts(vocab: Vocabulary, all_conjuncts, facts: dict[str, FactValue],
-                     case_id: str = "", names: tuple[str, ...] = ()) -> CaseProof:
+                     case_id: str = "", names: tuple[str, ...] = (), ranks: dict[str, int] | None = None) -> CaseProof:
     """`decide` for any list of conjuncts (a part of a policy, or another reading of it)."""
     conjuncts = [c for c in all_conjuncts if not c.is_discretion]
     by_order = {c.order: c for c in all_conjuncts}
@@ -332,9 +333,12 @@ def decide_conjuncts(vocab: Vocabulary, all_conjuncts, facts: dict[str, FactValu
         core = deletion_minimal(active, lambda subset: not decider.consistent(subset))
         members = tuple(by_order[o] for o in core)
         fought = clash_outcomes(members)
-        clashes.append(CaseClash(fought, members))
-        clashed.update(fought)
-        active = [o for o in active if not (by_order[o].constrains & set(fought))]
+        prevails = rank_winner(members, ranks or {})
+        clashes.append(CaseClash(fought, members, prevails))
+        if not prevails:
+            clashed.update(fought)
+        aside = {c.order for c in set_aside((by_order[o] for o in active), fought, prevails)}
+        active = [o for o in active if o not in aside]
     values = decider.possible_values(active)
     verdicts: dict[str, OutcomeVerdict] = {}
     for name, var in vocab.outcomes.items():

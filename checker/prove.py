@@ -22,15 +22,19 @@ from . import ir
 from .cases import Case
 from .policy import Policy
 from .smt import SmtPolicy, SolverUnknown
-from .verdict import CaseClash, CaseProof, OutcomeVerdict, clash_outcomes, deletion_minimal_cored, unique_clauses
+from .verdict import (CaseClash, CaseProof, OutcomeVerdict, clash_outcomes, deletion_minimal_cored, rank_winner,
+                      set_aside, unique_clauses)
 from .vocabulary import NumberType
 
 
 class Prover:
     """Proves cases against one policy, reusing one incremental solver."""
 
-    def __init__(self, policy: Policy, timeout_ms: int | None = None):
+    def __init__(self, policy: Policy, timeout_ms: int | None = None, ranks: dict[str, int] | None = None):
+        """`ranks`: document -> rank of a ranked set; a clash between ranks is resolved in
+        favour of the best-ranked documents (`verdict.rank_winner`)."""
         self.policy = policy
+        self.ranks = dict(ranks or {})
         self.smt = SmtPolicy(policy, timeout_ms)
         self._fact_only = {
             c.order: frozenset(ir.facts(c.guard)) for c in policy.conjuncts if not c.reads
@@ -68,9 +72,12 @@ class Prover:
                 core = deletion_minimal_cored(active, lambda s: self._core(lits(s)), smt.core_orders(answer.core))
                 members = tuple(conjuncts[o] for o in core)
                 fought = clash_outcomes(members)
-                clashes.append(CaseClash(fought, members))
-                clashed.update(fought)
-                active = [o for o in active if not (conjuncts[o].constrains & set(fought))]
+                prevails = rank_winner(members, self.ranks)
+                clashes.append(CaseClash(fought, members, prevails))
+                if not prevails:
+                    clashed.update(fought)
+                aside = {c.order for c in set_aside((conjuncts[o] for o in active), fought, prevails)}
+                active = [o for o in active if o not in aside]
                 answer = smt.check_asts(lits(active))
         model = answer.model
         active_set = set(active)
@@ -79,7 +86,7 @@ class Prover:
         verdicts: dict[str, OutcomeVerdict] = {}
         for name, var in self.policy.vocabulary.outcomes.items():
             if name in clashed:
-                clash = next(c for c in clashes if name in c.outcomes)
+                clash = next(c for c in clashes if name in c.outcomes and not c.prevails)
                 verdicts[name] = OutcomeVerdict(name, "clash", None, clash.clauses)
                 continue
             mentioned = [o for o in self._mentioning[name] if o in active_set]

@@ -27,6 +27,7 @@ class OutcomeVerdict:
 class CaseClash:
     outcomes: tuple[str, ...]
     conjuncts: tuple[ir.Conjunct, ...]  # a minimal unsatisfiable set, in policy order
+    prevails: tuple[str, ...] = ()  # resolved by rank: the documents whose clauses prevail (see `rank_winner`)
 
     @property
     def clauses(self) -> tuple[ir.Clause, ...]:
@@ -57,6 +58,27 @@ def clash_outcomes(conjuncts) -> tuple[str, ...]:
             counts[o] = counts.get(o, 0) + 1
     contested = sorted(o for o, n in counts.items() if n >= 2)
     return tuple(contested or sorted(counts))
+
+
+def rank_winner(conjuncts, ranks: dict[str, int]) -> tuple[str, ...]:
+    """The documents that prevail in a clash of `conjuncts` under a ranked set (`ranks`:
+    document -> rank, 1 the highest): the best-ranked, when the clash spans documents of
+    two ranks or more; () when it does not (then it is a clash). The one definition the
+    analysis, the prover and the evaluator read."""
+    documents = {c.clause.document for c in conjuncts}
+    ranked = {ranks[d] for d in documents if d in ranks}
+    if len(documents) < 2 or len(ranked) < 2:
+        return ()
+    top = min(ranked)
+    return tuple(sorted(d for d in documents if ranks.get(d) == top))
+
+
+def set_aside(conjuncts, fought, prevails: tuple[str, ...]) -> list:
+    """What a case proof sets aside after a clash on the outcomes `fought`: every
+    conjunct that constrains them, or, when the clash is resolved by rank, those of the
+    documents that do not prevail."""
+    fought = set(fought)
+    return [c for c in conjuncts if c.constrains & fought and (not prevails or c.clause.document not in prevails)]
 
 
 def deletion_minimal(candidates, inconsistent) -> list:

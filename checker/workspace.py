@@ -20,7 +20,7 @@ class Workspace:
     vocabulary: Vocabulary
     documents: dict[str, Document]
     timeout_ms: int | None = None
-    _provers: dict[tuple[str, ...], Prover] = field(default_factory=dict)
+    _provers: dict[tuple, Prover] = field(default_factory=dict)
     available: set[str] = field(default_factory=set)
 
     @staticmethod
@@ -36,11 +36,13 @@ class Workspace:
     def policy(self, names: tuple[str, ...]) -> Policy:
         return Policy(self.vocabulary, tuple(self.documents[n] for n in names))
 
-    def prover(self, names: tuple[str, ...]) -> Prover:
-        if names not in self._provers:
+    def prover(self, names: tuple[str, ...], ranks: dict[str, int] | None = None) -> Prover:
+        """The prover of the documents `names` (with the ranks of a ranked set)."""
+        key = (names, tuple(sorted((ranks or {}).items())))
+        if key not in self._provers:
             # a passage the source repeats is one rule: the proof names its first place
-            self._provers[names] = Prover(self.policy(names).merge_repeated(), self.timeout_ms)
-        return self._provers[names]
+            self._provers[key] = Prover(self.policy(names).merge_repeated(), self.timeout_ms, ranks)
+        return self._provers[key]
 
     def documents_for(self, case: Case, override: list[str] | None) -> tuple[str, ...]:
         names = tuple(override) if override else case.documents
@@ -52,8 +54,8 @@ class Workspace:
             raise InputError([Problem(case.location, f"case {case.id!r}: unknown document {unknown[0]!r} (known: {known})")])
         return names
 
-    def prove(self, case: Case, documents: tuple[str, ...]) -> CaseProof:
-        return self.prover(documents).prove(case)
+    def prove(self, case: Case, documents: tuple[str, ...], ranks: dict[str, int] | None = None) -> CaseProof:
+        return self.prover(documents, ranks).prove(case)
 
 
 def expectation_results(case: Case, proof: CaseProof) -> dict[str, dict[str, Any]]:

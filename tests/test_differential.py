@@ -24,14 +24,20 @@ from .fixtures import cancellation
 SEED_WORKSPACE = Workspace.load([ENCODINGS]) if any(ENCODINGS.glob("*/encoding.yaml")) else None
 
 
-def _compare(workspace: Workspace, names: tuple[str, ...], facts) -> None:
+def at_least(n: int) -> int:
+    """`n` examples, or the profile's count when it asks for more (`HYPOTHESIS_PROFILE=soak`)."""
+    return max(n, settings().max_examples)
+
+
+def _compare(workspace: Workspace, names: tuple[str, ...], facts, ranks: dict[str, int] | None = None) -> None:
     case = Case("generated", names, facts, {}, Location("<generated>"))
-    solver = workspace.prove(case, names)
-    plain = decide(workspace.policy(names), case.id, facts)
+    prover = workspace.prover(names, ranks)
+    solver = prover.prove(case)
+    plain = decide(prover.policy, case.id, facts, ranks)  # the same policy (a repeated passage kept once)
     for name in workspace.vocabulary.outcomes:
         s, p = solver.outcomes[name], plain.outcomes[name]
         assert (s.status, s.value) == (p.status, p.value), f"{name}: solver {s.status} {s.value!r}, evaluator {p.status} {p.value!r}"
-    as_sets = lambda proof: [(c.outcomes, tuple(x.order for x in c.conjuncts)) for c in proof.clashes]  # noqa: E731
+    as_sets = lambda proof: [(c.outcomes, tuple(x.order for x in c.conjuncts), c.prevails) for c in proof.clashes]  # noqa: E731
     assert as_sets(solver) == as_sets(plain)
 
 
@@ -43,7 +49,7 @@ def fixture_workspace(tmp_path_factory) -> Workspace:
     return Workspace.load([enc.root])
 
 
-@settings(max_examples=500)
+@settings(max_examples=at_least(500))
 @given(data=st.data())
 def test_fixture_policy_agrees(fixture_workspace: Workspace, data) -> None:
     facts = generate_facts(fixture_workspace.vocabulary, DrawChooser(data.draw, st))
@@ -52,10 +58,23 @@ def test_fixture_policy_agrees(fixture_workspace: Workspace, data) -> None:
 
 @pytest.mark.skipif(SEED_WORKSPACE is None, reason="no seed encodings")
 @pytest.mark.slow  # about 45 s; the fixture policy's 500 cases stay in the fast tier
-@settings(max_examples=2000)
+@settings(max_examples=at_least(2000))
 @given(data=st.data())
 def test_seed_documents_agree(data) -> None:
     workspace = SEED_WORKSPACE
     names = data.draw(st.sampled_from([(n,) for n in sorted(workspace.documents)] + [tuple(sorted(workspace.documents))]))
     facts = generate_facts(workspace.vocabulary, DrawChooser(data.draw, st))
     _compare(workspace, names, facts)
+
+
+@pytest.mark.skipif(SEED_WORKSPACE is None, reason="no seed encodings")
+@settings(max_examples=at_least(300))
+@given(data=st.data())
+def test_a_ranked_set_agrees(data) -> None:
+    """Under a ranked set, a clash between ranks is resolved the same way by both paths."""
+    from checker.sets import load_set
+
+    workspace = SEED_WORKSPACE
+    policy_set = load_set(ENCODINGS, "marketplace-xstron", workspace.vocabulary, set(workspace.documents))
+    facts = generate_facts(workspace.vocabulary, DrawChooser(data.draw, st))
+    _compare(workspace, policy_set.documents, facts, policy_set.ranks)

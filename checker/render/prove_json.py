@@ -22,7 +22,8 @@ def proof_json(proof: CaseProof, expectations: dict[str, dict[str, Any]]) -> dic
         "documents": list(proof.documents),
         "outcomes": outcomes,
         "clashes": [
-            {"outcome": ", ".join(c.outcomes), "outcomes": list(c.outcomes), "clauses": [clause_json(x) for x in c.clauses]}
+            {"outcome": ", ".join(c.outcomes), "outcomes": list(c.outcomes), "clauses": [clause_json(x) for x in c.clauses],
+             "resolved_by_rank": list(c.prevails)}
             for c in proof.clashes
         ],
     }

@@ -36,7 +36,11 @@ def render_case(proof: CaseProof, expectations: dict[str, dict[str, Any]], vocab
     if open_names:
         lines.append(f"  Not decided by the policy (open): {', '.join(open_names)}")
     for i, clash in enumerate(proof.clashes, start=1):
-        lines.append(f"  Clash {i} on {', '.join(clash.outcomes)}: these clauses cannot all hold for this case:")
+        if clash.prevails:
+            lines.append(f"  Clash {i} on {', '.join(clash.outcomes)}, resolved by rank in favour of "
+                         f"{', '.join(clash.prevails)}: these clauses cannot all hold for this case:")
+        else:
+            lines.append(f"  Clash {i} on {', '.join(clash.outcomes)}: these clauses cannot all hold for this case:")
         for c in clash.clauses:
             lines.append(f"    {clause_ref(c)}:")
             lines.append(_quote(c.quote, "      "))
