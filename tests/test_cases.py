@@ -41,3 +41,35 @@ def test_prove_json_writes_expected_numbers(capsys) -> None:
     numbers = [e["expected"] for p in proofs for e in p.get("expect", {}).values()
                if isinstance(e["expected"], (int, float)) and not isinstance(e["expected"], bool)]
     assert code == 0 and numbers
+
+
+def test_deciding_clauses_are_the_first_minimal_set_in_policy_order() -> None:
+    """The clauses that decide an outcome are deletion in policy order over every
+    conjunct that applies (design.md, "canonical results"), not whichever unsat core the
+    solver hands back: restated here with the plain evaluator as the oracle, on a
+    PINELABS sale item (where both 1.2 and 1.4b refuse the cancellation)."""
+    from datetime import datetime, timedelta, timezone
+
+    from checker.cases import Case, axiom_violations
+    from checker.errors import Location
+    from checker.evaluate import values_of
+    from checker.verdict import deletion_minimal
+    from checker.vocabulary import BoolType, EnumType, NumberType
+
+    workspace = Workspace.load([ENCODINGS], only={"aptronix"})
+    vocabulary = workspace.vocabulary
+    order = datetime(2026, 3, 2, 10, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+    facts = {}
+    for name, var in vocabulary.facts.items():
+        t = var.type
+        facts[name] = (False if isinstance(t, BoolType) else t.values[0] if isinstance(t, EnumType)
+                       else t.low if isinstance(t, NumberType) else None)
+    facts.update(channel="online", request="cancel", payment_gateway="pinelabs", item_category="sale",
+                 order_placed_at=order, request_at=order + timedelta(hours=2))
+    assert axiom_violations(facts, vocabulary) == []
+    case = Case("pinelabs-sale", ("aptronix",), facts, {}, Location("<test>"))
+    verdict = workspace.prove(case, ("aptronix",)).outcomes["cancellation_allowed"]
+    assert (verdict.status, verdict.value) == ("determined", False)
+    rules = [c for c in workspace.prover(("aptronix",)).policy.conjuncts if not c.is_discretion]
+    expected = deletion_minimal(rules, lambda s: values_of(vocabulary, s, facts, "cancellation_allowed") == [False])
+    assert [c.id for c in verdict.clauses] == list(dict.fromkeys(c.clause.id for c in expected))
