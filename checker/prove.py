@@ -99,10 +99,12 @@ class Prover:
             if probe.verdict == "sat":
                 verdicts[name] = OutcomeVerdict(name, "open", None, self._discretion(name, active))
                 continue
-            # the canonical deciding set: deletion over every active conjunct in policy
-            # order (not whichever core the solver returned), as for a clash
-            deciding = deletion_minimal_cored(
-                active, lambda s: self._core(lits(s) + [differs.as_ast()]), smt.core_orders(probe.core))
+            # the canonical deciding set, not whichever core the solver returned: deletion
+            # over every active conjunct from the last to the first, so that the earliest
+            # clauses that settle it are the ones named (the PINELABS rule 1.2, not a chain
+            # through later refund rules)
+            deciding = sorted(deletion_minimal_cored(
+                active[::-1], lambda s: self._core(lits(s) + [differs.as_ast()]), smt.core_orders(probe.core)))
             verdicts[name] = OutcomeVerdict(name, "determined", value,
                                             unique_clauses(conjuncts[o] for o in deciding))
         return CaseProof(case.id, self.policy.names, verdicts, tuple(clashes))

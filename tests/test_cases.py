@@ -44,10 +44,11 @@ def test_prove_json_writes_expected_numbers(capsys) -> None:
 
 
 def test_deciding_clauses_are_the_first_minimal_set_in_policy_order() -> None:
-    """The clauses that decide an outcome are deletion in policy order over every
-    conjunct that applies (design.md, "canonical results"), not whichever unsat core the
-    solver hands back: restated here with the plain evaluator as the oracle, on a
-    PINELABS sale item (where both 1.2 and 1.4b refuse the cancellation)."""
+    """The clauses that decide an outcome are found by deletion from the last conjunct to
+    the first (the earliest clauses that settle it), not whichever unsat core the solver
+    hands back: restated here with the plain evaluator as the oracle, on a PINELABS sale
+    item (1.2 and 1.4b both refuse the cancellation, and so does a chain through 1.5 and
+    3.4)."""
     from datetime import datetime, timedelta, timezone
 
     from checker.cases import Case, axiom_violations
@@ -71,5 +72,6 @@ def test_deciding_clauses_are_the_first_minimal_set_in_policy_order() -> None:
     verdict = workspace.prove(case, ("aptronix",)).outcomes["cancellation_allowed"]
     assert (verdict.status, verdict.value) == ("determined", False)
     rules = [c for c in workspace.prover(("aptronix",)).policy.conjuncts if not c.is_discretion]
-    expected = deletion_minimal(rules, lambda s: values_of(vocabulary, s, facts, "cancellation_allowed") == [False])
-    assert [c.id for c in verdict.clauses] == list(dict.fromkeys(c.clause.id for c in expected))
+    expected = deletion_minimal(rules[::-1], lambda s: values_of(vocabulary, s, facts, "cancellation_allowed") == [False])
+    assert [c.id for c in verdict.clauses] == list(dict.fromkeys(c.clause.id for c in sorted(expected, key=lambda c: c.order)))
+    assert [c.id for c in verdict.clauses] == ["1.2"]  # the first rule that settles it
