@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError, Location, Problem
+from .inputs.paths import CASES_LIMIT, read_text
 from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Vocabulary
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -153,10 +154,7 @@ def load_cases(path: Path, vocabulary: Vocabulary) -> tuple[list[Case], list[Pro
     in a JSON Lines file a line that is not JSON is one unusable case, not the whole
     file. Raises InputError only when the file as a whole is unusable (unreadable,
     not JSON, no cases)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([Problem(Location(str(path)), f"cannot read the case file: {exc}")]) from None
+    text = read_text(path, limit=CASES_LIMIT, what="case file", pipes=True)  # a regular file or a pipe, bounded
     records: list[tuple[int, Any]] = []
     problems: list[Problem] = []
     try:

@@ -10,6 +10,7 @@ unexpected exception; one line on stderr, the traceback with `--debug`),
 from __future__ import annotations
 
 import argparse
+import errno
 import io
 import os
 import sys
@@ -352,13 +353,29 @@ def _silence_stdout() -> None:
         pass  # not a real file (a test's buffer)
 
 
+def _plain_console() -> None:
+    """On a console that is not UTF-8, write what it cannot show as escapes (\\u201c)
+    instead of failing on the first curly quote."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding and encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+# Errors writing to stdout itself (no file name): a full disk, a quota, a failing device.
+_OUTPUT_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    _plain_console()
     try:
         if getattr(args, "solver_seed", None) is not None:
             from .smt_settings import set_seed
             set_seed(args.solver_seed)  # before any solver is built
-        return args.run(args)  # each command builds its whole output before printing any of it
+        code = args.run(args)  # each command builds its whole output before printing any of it
+        sys.stdout.flush()  # here, not at exit, so that a failed write is reported
+        return code
     except InputError as exc:
         for problem in exc.problems:
             print(f"error: {problem}", file=sys.stderr)
@@ -370,6 +387,10 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except OSError as exc:
+        if exc.filename is None and exc.errno in _OUTPUT_ERRORS:
+            _silence_stdout()  # what is left in the buffer would fail again at exit
+            print(f"error: cannot write the output: {exc.strerror}", file=sys.stderr)
+            return EXIT_INPUT
         if exc.filename is None:
             return _internal_error(exc, args.debug)
         print(f"error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)  # e.g. --out where one may not write

@@ -28,9 +28,10 @@ from .analyse import Options, analyse
 from .errors import InputError, Location, Problem
 from .findings import KIND_ORDER, RULES, SEVERITIES, Analysis, Finding
 from .gatechecks import document_checks
-from .load import find_vocabulary, document_folders
+from .inputs.paths import YAML_LIMIT, Refused, read_bytes
+from .load import ENCODING_FILE, document_folders, find_vocabulary
 from .policy import Policy
-from .sets import available_sets, load_set
+from .sets import SETS_FOLDER, available_sets, load_set
 from .vocabulary import Vocabulary
 from .workspace import Workspace
 
@@ -106,21 +107,26 @@ def load_version(paths: list[Path], timeout_ms: int | None) -> Version:
     runs on them: each document, and each policy set all of whose documents are here."""
     workspace = Workspace.load(paths, timeout_ms, tolerate_stale=True)
     vocabulary_file = find_vocabulary(document_folders(paths[0])[0].parent.resolve())
-    vocabulary_bytes = vocabulary_file.read_bytes()
+    vocabulary_bytes = read_bytes(vocabulary_file, limit=YAML_LIMIT, inside=vocabulary_file.parent)
     targets: dict[str, Target] = {}
     doc_keys = {}
     for name, doc in sorted(workspace.documents.items()):
-        doc_keys[name] = _digest(vocabulary_bytes, doc.encoding_path.read_bytes(), doc.source.text.encode())
+        encoding = read_bytes(doc.encoding_path, limit=YAML_LIMIT, inside=doc.folder, label="the document folder")
+        doc_keys[name] = _digest(vocabulary_bytes, encoding, doc.source.text.encode())
         targets[name] = Target(name, (name,), {}, doc.properties, False, doc_keys[name])
     root = vocabulary_file.parent
+    # a set is checked against every document of the encodings (a typo is an error),
+    # and analysed only when all of its documents are under the paths given
+    known = workspace.available | {f.parent.name for f in root.glob(f"*/{ENCODING_FILE}")}
     for set_name in available_sets(root):
-        policy_set = load_set(root, set_name, workspace.vocabulary, workspace.available)
+        policy_set = load_set(root, set_name, workspace.vocabulary, known)
         if not set(policy_set.documents) <= set(workspace.documents):
             continue  # a set over documents outside the paths given
         if set_name in targets:
             raise InputError([Problem(policy_set.location, f"a policy set and a document are both named {set_name!r}")])
         properties = policy_set.properties + tuple(p for d in policy_set.documents for p in workspace.documents[d].properties)
-        key = _digest(Path(policy_set.location.file).read_bytes(), *(doc_keys[d].encode() for d in policy_set.documents))
+        set_file = read_bytes(policy_set.location.file, limit=YAML_LIMIT, inside=root / SETS_FOLDER, label="the sets folder")
+        key = _digest(set_file, *(doc_keys[d].encode() for d in policy_set.documents))
         targets[set_name] = Target(set_name, policy_set.documents, policy_set.ranks, properties, True, key)
     return Version(workspace, targets, root, paths)
 
@@ -189,8 +195,10 @@ def run_gate(paths: list[Path], *, base: str | None = None, use_git: bool = True
     """Gate the encodings under `paths` (the working tree). With `use_git`, compare with
     `base` (default: the merge base with the default branch); `baseline` maps accepted
     fingerprints to their reasons."""
-    from .versions import default_base, repository_root, revision_folder
+    from .versions import default_base, repository_root, revision_folder, vocabulary_in_repository
 
+    if use_git:
+        vocabulary_in_repository(paths)  # before it is read: never a vocabulary.yaml above the repository
     head = load_version(paths, timeout_ms)
     check_acceptances(head)
     result = GateResult([], {}, [], fail_level, baseline=baseline_name, vocabulary=head.workspace.vocabulary,
@@ -240,6 +248,8 @@ def _load_base(paths: list[Path], timeout_ms: int | None, result: GateResult) ->
         return None
     try:
         return load_version(paths, timeout_ms)
+    except Refused:
+        raise  # a file that leads outside its folder is refused in the base as in the head
     except InputError as exc:
         result.notes.append(f"the base does not load ({exc.problems[0].message}): every finding is new")
         return None

@@ -18,6 +18,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from . import ir, syntax
 from .errors import InputError, Location, Problem, fail
+from .inputs.paths import SOURCE_TEXT_LIMIT, YAML_LIMIT, Refused, confined, read_text
 from .sourcetext import SourceText
 from .typecheck import TypeProblem, check_condition, check_consequence
 from .vocabulary import Vocabulary, VocabularyFile
@@ -30,13 +31,10 @@ SKIP_REASONS = ("heading", "navigation", "marketing", "procedure", "definition",
 # ---- YAML with positions -------------------------------------------------------------
 
 
-def read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise fail(Location(str(path)), "file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(Location(str(path)), f"cannot read the file: {exc}") from None
+def read_yaml(path: Path, inside: Path | None = None, label: str = "its folder") -> Any:
+    """The YAML tree of `path`; with `inside`, only when the file resolves inside that
+    folder (`inputs.paths`: a regular file, at most YAML_LIMIT bytes)."""
+    text = read_text(path, limit=YAML_LIMIT, inside=inside, label=label)
     try:
         return YAML(typ="rt", pure=True).load(text)
     except MarkedYAMLError as exc:
@@ -202,7 +200,7 @@ class Document:
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
-    root = read_yaml(path)
+    root = read_yaml(path, inside=path.parent)
     data = validate(VocabularyFile, path, root)
     locations: dict[tuple[str, str], Location] = {}
     seen: dict[str, str] = {}
@@ -282,17 +280,20 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
     """The document in `folder`. A quote missing from the source is an input error,
     unless `tolerate_stale` (the CI gate): then it is recorded in `Document.stale` and
     the clause is still loaded, so that the gate can report it as a finding."""
+    # a document's files stay inside its folder, and the folder inside the one that holds it
+    confined(folder, folder.parent, what="document folder", label="the folder that holds it")
     path = folder / ENCODING_FILE
-    root = read_yaml(path)
+    root = read_yaml(path, inside=folder, label="the document folder")
     data: EncodingFile = validate(EncodingFile, path, root)
     problems: list[Problem] = []
     if data.document != folder.name:
         problems.append(Problem(position(path, root, ("document",)), f"document is {data.document!r} but the folder is {folder.name!r}"))
     source_path = folder / data.source
-    try:
-        source = SourceText(str(source_path), source_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(position(path, root, ("source",)), f"cannot read the source text {source_path}: {exc}") from None
+    where = position(path, root, ("source",))
+    if Path(data.source).is_absolute():
+        raise fail(where, f"source: {data.source!r} must be a path relative to the document folder {folder}")
+    source = SourceText(str(source_path), read_text(source_path, limit=SOURCE_TEXT_LIMIT, what="source text",
+                                                    inside=folder, label="the document folder", where=where))
 
     clauses: list[ir.Clause] = []
     stale: list[StaleQuote] = []
@@ -425,14 +426,15 @@ def load_documents(paths: list[Path], only: set[str] | None = None,
     vocab = vocabulary or governing_vocabulary(folders[:1])
     if only is not None:
         folders = [f for f in folders if f.name in only]
-    documents, problems = [], []
+    documents, problems, refused = [], [], False
     for folder in folders:
         try:
             documents.append(load_document(folder, vocab, tolerate_stale))
         except InputError as exc:
             problems.extend(exc.problems)
+            refused |= isinstance(exc, Refused)
     if problems:
-        raise InputError(problems)
+        raise (Refused if refused else InputError)(problems)  # a refusal stays one (the gate's base)
     names = [d.name for d in documents]
     for name in set(names):
         if names.count(name) > 1:

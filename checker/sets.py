@@ -19,6 +19,7 @@ from pathlib import Path
 from pydantic import Field
 
 from .errors import InputError, Location, fail
+from .inputs.paths import confined
 from .load import Property, PropertySpec, _Strict, parse_property, position, read_yaml, validate
 from .vocabulary import Vocabulary
 
@@ -53,11 +54,16 @@ def available_sets(root: Path) -> list[str]:
 
 
 def load_set(root: Path, name: str, vocabulary: Vocabulary, known: set[str]) -> PolicySet:
+    """The set `name`: `sets/NAME.yaml` under the encodings folder `root`, which must
+    resolve inside `sets/` (a name with `..`, or a link out, is refused unread)."""
     path = set_path(root, name)
+    folder = root / SETS_FOLDER
+    confined(folder, root, what="sets folder", label="the encodings folder")
+    confined(path, folder, what="policy set", label="the sets folder")
     if not path.is_file():
         names = ", ".join(available_sets(root)) or "none"
         raise fail(Location(str(path)), f"no policy set {name!r} (sets under {root / SETS_FOLDER}: {names})")
-    root_node = read_yaml(path)
+    root_node = read_yaml(path, inside=folder, label="the sets folder")
     data: SetFile = validate(SetFile, path, root_node)
     problems = []
     if data.name != name:

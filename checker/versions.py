@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import Location, fail
+from .inputs.paths import Refused
 from .load import document_folders, find_vocabulary
 
 
@@ -73,8 +74,34 @@ def unpack(root: Path, revision: str, relative: Path, into: Path) -> Path | None
             return None
         raise fail(Location(str(root)), f"git archive {revision} -- {spec} failed: {message.strip()}")
     with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
-        archive.extractall(into, filter="data")
+        archive.extractall(into, filter=_refusing(revision))
     return into / relative
+
+
+def _refusing(revision: str):
+    """tarfile's `data` filter (no link out of the folder, no absolute path, no device),
+    its refusals turned into unusable input naming the file; links that stay inside are
+    unpacked, and the loader then confines each file to its folder as in the working tree."""
+    def check(member: tarfile.TarInfo, destination: str) -> tarfile.TarInfo | None:
+        try:
+            return tarfile.data_filter(member, destination)
+        except tarfile.FilterError as exc:
+            what = f"a link to {member.linkname!r}" if member.issym() or member.islnk() else "a file"
+            raise Refused(fail(Location(member.name),  # a path in the repository
+                               f"refused: at revision {revision} this is {what}, which the checker does not "
+                               f"read ({' '.join(str(exc).split())})").problems) from None
+    return check
+
+
+def vocabulary_in_repository(paths: list[Path], root: Path | None = None) -> Path:
+    """The vocabulary that governs `paths` (searched upwards from their first document),
+    provided it is inside the git repository (`root`, by default the one holding the
+    paths): the search never reads a file above the repository."""
+    root = root or repository_root(paths[0])
+    vocabulary = find_vocabulary(document_folders(paths[0])[0].parent.resolve())
+    if not vocabulary.is_relative_to(root):
+        raise fail(Location(str(vocabulary)), f"the vocabulary is outside the git repository at {root}")
+    return vocabulary
 
 
 @contextmanager
@@ -88,10 +115,7 @@ def revision_folder(paths: list[Path], revision: str) -> Iterator[tuple[list[Pat
         raise fail(Location(str(root)), f"unknown git revision {revision!r}")
     # the vocabulary (and the policy sets) sit above the document folders: unpack the
     # folder that holds the vocabulary, once, and find each path inside it
-    vocabulary = find_vocabulary(document_folders(paths[0])[0].parent.resolve())
-    if not vocabulary.is_relative_to(root):
-        raise fail(Location(str(vocabulary)), f"the vocabulary is outside the git repository at {root}")
-    holder = vocabulary.parent.relative_to(root)
+    holder = vocabulary_in_repository(paths, root).parent.relative_to(root)
     with tempfile.TemporaryDirectory(prefix="clausecheck-") as tmp:
         unpack(root, revision, holder, Path(tmp))
         unpacked = [Path(tmp) / p.resolve().relative_to(root) for p in paths]

@@ -1,6 +1,10 @@
 """Write the report folder: every file rendered in memory first, then written to a
-temporary folder beside the target and moved into place, so that a failure leaves
-the previous report whole rather than half-replaced.
+new folder beside the target that is swapped in with one rename (`files.write_folder`),
+so that a failure or an interruption leaves the previous report whole, never a mix.
+
+The folder given is replaced only when it is new, empty, or an earlier report (its
+`report.json` is one, and it holds nothing but the files a report writes): the
+checker never deletes or overwrites a file it did not write.
 
 The output is byte-identical for the same input: no timestamps, fixed orders,
 sorted keys, paths relative to the repository root.
@@ -9,14 +13,15 @@ sorted keys, paths relative to the repository root.
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import tempfile
+import json
 from pathlib import Path
 
 import networkx as nx
 
+from ..errors import InputError
+from ..files import write_folder
 from ..findings import Analysis
+from ..inputs.paths import read_bytes
 from ..policy import Policy
 from ..render import check_json
 from ..vocabulary import Vocabulary
@@ -25,8 +30,10 @@ from .dot import to_dot
 from .graphs import clash_graph, dependency_graph
 from .model import build
 
-# Graph files a previous report may have left for an analysis that is gone.
 GRAPH_SUFFIXES = (".clash.graphml", ".clash.dot", ".dependencies.graphml", ".dependencies.dot")
+REPORT_FILES = ("index.html", "report.json", "report.md", "report.sarif")  # and a set of graphs per analysis
+MARKER = "report.json"
+MARKER_LIMIT = 256 << 20  # bytes of report.json read to recognise an earlier report
 
 
 def _graphml(graph: nx.DiGraph) -> bytes:
@@ -57,21 +64,32 @@ def render_files(analyses: list[Analysis], vocabulary: Vocabulary, policy_by_nam
 
 def write_report(analyses: list[Analysis], vocabulary: Vocabulary, policy_by_name: dict[str, Policy],
                  out_dir: Path | str, *, root: Path | str | None = None) -> list[Path]:
-    """Write the report into `out_dir` (created if need be); `root` is the repository
-    root that paths in the report are relative to (default: the current folder).
-    Returns the files written."""
-    out = Path(out_dir)
+    """Write the report as the folder `out_dir`: created if need be, or an empty folder,
+    or an earlier report's folder, which is replaced whole (graphs of analyses that are
+    gone go with it); any other folder is refused (InputError) untouched. `root` is the
+    repository root that paths in the report are relative to (default: the current
+    folder). Returns the files written."""
     files = render_files(analyses, vocabulary, policy_by_name, Path(root) if root is not None else Path.cwd())
-    out.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    return write_folder(out_dir, files, earlier_report, what="report folder")
+
+
+def earlier_report(folder: Path) -> str | None:
+    """None when `folder` is a report this checker wrote (and may be replaced whole);
+    otherwise why it may not be."""
+    entries = sorted(folder.iterdir())
+    foreign = [p.name + ("/" if p.is_dir() else "") for p in entries
+               if p.is_symlink() or not p.is_file() or not (p.name in REPORT_FILES or p.name.endswith(GRAPH_SUFFIXES))]
+    if not foreign and _is_report_json(folder / MARKER):
+        return None
+    listed = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+    why = f"it holds files a report does not ({listed})" if foreign else f"it has no {MARKER} of an earlier report"
+    return (f"refused to write the report into this folder: {why}, and the report replaces the folder whole; "
+            f"give a new or empty folder, or the folder of an earlier report")
+
+
+def _is_report_json(path: Path) -> bool:
     try:
-        for name, content in files.items():
-            (staging / name).write_bytes(content)
-        for name in files:
-            os.replace(staging / name, out / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    for stale in sorted(out.iterdir()):
-        if stale.name.endswith(GRAPH_SUFFIXES) and stale.name not in files:
-            stale.unlink()
-    return [out / name for name in files]
+        data = json.loads(read_bytes(path, limit=MARKER_LIMIT, inside=path.parent))
+    except (InputError, ValueError):
+        return False
+    return isinstance(data, dict) and {"findings", "summary"} <= set(data)
