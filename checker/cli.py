@@ -36,17 +36,25 @@ def _prove(args: argparse.Namespace) -> int:
     roots = [Path(args.encodings)]
     vocabulary = governing_vocabulary(roots)
     cases, problems = load_cases(Path(args.cases), vocabulary)
-    needed = set(args.documents or ()) | {d for case in cases for d in case.documents}
+    documents_given, ranks = args.documents, None
+    if args.set:
+        from .load import document_folders
+        from .sets import load_set
+
+        known = {f.name for f in document_folders(roots[0])}
+        policy_set = load_set(_encodings_root(roots), args.set, vocabulary, known)
+        documents_given, ranks = list(policy_set.documents), policy_set.ranks
+    needed = set(documents_given or ()) | {d for case in cases for d in case.documents}
     workspace = Workspace.load(roots, args.timeout_ms, only=needed, vocabulary=vocabulary)  # parse only what the cases use
     plan = []
     for case in cases:
         try:
-            plan.append((case, workspace.documents_for(case, args.documents)))
+            plan.append((case, workspace.documents_for(case, documents_given)))
         except InputError as exc:
             problems.extend(exc.problems)
     items = []
     for case, documents in plan:
-        proof = workspace.prove(case, documents)
+        proof = workspace.prove(case, documents, ranks)
         items.append((proof, expectation_results(case, proof)))
     if args.format == "json":
         sys.stdout.write(prove_json.render(items))
@@ -239,6 +247,16 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+TIMEOUT_HELP = "the solver's time limit per question, in milliseconds: a positive whole number (default 10000)"
+
+
+def _timeout_ms(text: str) -> int:
+    """A positive number of milliseconds (0 would switch Z3's limit off, not make it tight)."""
+    if not text.isascii() or not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a positive whole number of milliseconds, got {text!r}")
+    return int(text)
+
+
 def _seed(text: str) -> int:
     from .smt_settings import MAX_SEED
 
@@ -257,24 +275,26 @@ def parser() -> argparse.ArgumentParser:
 
     prove = sub.add_parser("prove", help="decide what the policies say for each case")
     prove.add_argument("cases", help="a JSON or JSON Lines file of cases")
-    prove.add_argument("--documents", nargs="+", metavar="D", help="prove under these documents instead of each case's own")
+    chosen = prove.add_mutually_exclusive_group()
+    chosen.add_argument("--documents", nargs="+", metavar="D", help="prove under these documents instead of each case's own")
+    chosen.add_argument("--set", metavar="NAME", help="prove under the documents of encodings/sets/NAME.yaml, with its ranks")
     prove.add_argument("--encodings", default="encodings", help="the folder of encodings (default: encodings)")
     prove.add_argument("--format", choices=("text", "json"), default="text")
-    prove.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
+    prove.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
     prove.set_defaults(run=_prove)
 
     check = sub.add_parser("check", help="find clashes, gaps, dead, redundant and duplicate clauses, ambiguities")
     check.add_argument("paths", nargs="*", default=["encodings"], help="documents or folders of documents (default: encodings)")
     check.add_argument("--set", action="append", metavar="NAME", help="analyse the policy set encodings/sets/NAME.yaml (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
+    check.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
     check.set_defaults(run=_check)
 
     rep = sub.add_parser("report", help="write the findings of check as HTML (with the clash graph), JSON, Markdown, SARIF and graphs")
     rep.add_argument("paths", nargs="*", default=["encodings"], help="documents or folders of documents (default: encodings)")
     rep.add_argument("--out", required=True, metavar="DIR", help="the folder to write the report into")
     rep.add_argument("--set", action="append", metavar="NAME", help="analyse the policy set encodings/sets/NAME.yaml (repeatable)")
-    rep.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
+    rep.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
     rep.set_defaults(run=_report)
 
     comp = sub.add_parser("compare", help="the cases two documents decide differently, as a matrix")
@@ -282,7 +302,7 @@ def parser() -> argparse.ArgumentParser:
     comp.add_argument("second")
     comp.add_argument("--encodings", default="encodings")
     comp.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    comp.add_argument("--timeout-ms", type=int, default=10000)
+    comp.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
     comp.set_defaults(run=_compare)
 
     gate = sub.add_parser("gate", help="for CI: fail on what an edit of the policies brings (new clashes, stale quotes, "
@@ -302,7 +322,7 @@ def parser() -> argparse.ArgumentParser:
     gate.add_argument("--github-annotations", action="store_true", help="print GitHub workflow commands for new findings")
     gate.add_argument("--write-baseline", metavar="FILE", help="accept every current finding into FILE (with --reason) and exit")
     gate.add_argument("--reason", help="why the findings written by --write-baseline are accepted")
-    gate.add_argument("--timeout-ms", type=int, default=10000, help="solver time limit per question (default 10000)")
+    gate.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
     gate.set_defaults(run=_gate)
 
     dif = sub.add_parser("diff", help="the semantic difference of two versions: per outcome equivalent, narrower, "
@@ -312,7 +332,7 @@ def parser() -> argparse.ArgumentParser:
     dif.add_argument("--encodings", default="encodings", help="where the encodings are in the repository, for revisions "
                                                                "(default: encodings)")
     dif.add_argument("--format", choices=("text", "json", "markdown"), default="text")
-    dif.add_argument("--timeout-ms", type=int, default=10000)
+    dif.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
     dif.set_defaults(run=_diff)
 
     cover = sub.add_parser("coverage", help="count sentences, clauses and skipped sentences; list uncovered sentences")

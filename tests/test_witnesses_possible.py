@@ -175,3 +175,25 @@ def test_diff_witnesses_could_happen(workspace, tmp_path) -> None:
         new = decide_conjuncts(workspace.vocabulary, deciding, region.witness).outcomes[region.outcome]
         if region.new[0] == "determined" and not new.status == "clash":
             assert (new.status, new.value) == region.new
+
+
+def test_prove_set_applies_the_sets_ranks(tmp_path, capsys) -> None:
+    """`prove --set NAME` proves under the set's documents with its ranks: a witness of a
+    clash the rank resolves comes out resolved, not in clash (review D20)."""
+    import json
+
+    from checker import cli
+
+    assert cli.main(["check", str(ENCODINGS), "--set", "marketplace-xstron", "--format", "json"]) in (0, 1)
+    report = json.loads(capsys.readouterr().out)
+    resolved = [f for f in report["findings"] if f["rule"] == "override.rank" and not f["detail"].get("also_clashing")]
+    assert resolved
+    cases = tmp_path / "rank.jsonl"
+    cases.write_text("".join(json.dumps({**f["witness"], "id": f"rank-{i}"}) + "\n" for i, f in enumerate(resolved)),
+                     encoding="utf-8")
+    assert cli.main(["prove", str(cases), "--encodings", str(ENCODINGS), "--set", "marketplace-xstron",
+                     "--format", "json"]) == 0
+    proofs = json.loads(capsys.readouterr().out)
+    for finding, proof in zip(resolved, proofs):
+        assert all(proof["outcomes"][o]["status"] != "clash" for o in finding["outcomes"]), finding["message"]
+        assert any(c["resolved_by_rank"] == ["marketplace"] for c in proof["clashes"])
