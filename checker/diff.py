@@ -250,6 +250,11 @@ class _Differ:
                 inside = self._point(search.cube(region), outcome)
                 facts = inside
                 old, new = self._certified(facts, outcome, forcing_new, forced)
+            if region is not None:
+                # a region found later may hold an earlier one whole (the first cell is not
+                # always the widest): the earlier one then says nothing more
+                found[:] = [r for r in found if not (r.widened and r.outcome == outcome and r.direction == direction
+                                                     and search.covers(list(region), list(r.region)))]
             found.append(Region(outcome, direction, _told(old), _told(new), tuple(region or ()), facts,
                                 self._deciding(pair.first, facts, outcome, old),
                                 self._deciding(pair.second, facts, outcome, new), widened=region is not None))

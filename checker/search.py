@@ -489,6 +489,10 @@ class GroupSearch:
                 low = middle + 1
         return low
 
+    def covers(self, outer: list[tuple[ir.Expr, bool]], inner: list[tuple[ir.Expr, bool]]) -> bool:
+        """Every case (under the axioms) in the cube `inner` lies in the cube `outer`."""
+        return self._unsat([self.cube(inner), z3.Not(self.cube(outer))])
+
     def excluding(self, literals: list[tuple[ir.Expr, bool]], not_applying: Iterable[int] = ()) -> z3.BoolRef:
         """Outside the cube of `literals` where, too, none of the conjuncts `not_applying`
         applies: a region already reported, to be left out of the next search."""
