@@ -61,9 +61,11 @@ BROKEN = [
     ("return-received-after-sent", {"return_received_at": at(55)}),
     ("doa-after-delivery", {"condition": "defective_on_arrival", "doa_certified_at": at(20)}),
     ("doa-only-if-defective-on-arrival", {"condition": "defective_later", "doa_certified_at": at(40)}),
-    ("item-received-before-request", {"request_at": at(20), "return_sent_at": None, "return_received_at": None}),
-    ("item-received-before-request", {"request": "cancel", "condition": "customer_damaged", "request_at": at(20),
-                                      "return_sent_at": None, "return_received_at": None}),
+    ("item-request-after-delivery", {"request_at": at(20), "return_sent_at": None, "return_received_at": None}),
+    ("condition-after-delivery", {"request": "cancel", "condition": "customer_damaged", "request_at": at(20),
+                                  "return_sent_at": None, "return_received_at": None}),
+    ("condition-after-delivery", {"request": "refund", "lost_in_transit": True, "condition": "defective_on_arrival",
+                                  "delivered_at": None, "return_sent_at": None, "return_received_at": None}),
     ("transit-problems-need-delivery", {"request": "refund", "items_missing": True, "delivered_at": None,
                                         "return_sent_at": None, "return_received_at": None}),
     ("lost-parcel-was-shipped", {"lost_in_transit": True}),
@@ -116,7 +118,7 @@ def test_an_unknown_fact_is_not_guessed_but_the_rules_are_read_together() -> Non
     # shipment. The three rules are named.
     facts = {"request": "return", "condition": "as_new", "order_placed_at": at(0), "request_at": at(5)}
     [v] = violations(VOCAB, facts)
-    assert [a.id for a in v.rules] == ["item-received-before-request", "lost-parcel-was-shipped",
+    assert [a.id for a in v.rules] == ["item-request-after-delivery", "lost-parcel-was-shipped",
                                        "returned-parcel-was-shipped"]
     assert v.unknown == ("lost_in_transit", "returned_to_sender")
     assert str(v).startswith("whatever lost_in_transit and returned_to_sender may be, ")
