@@ -586,7 +586,7 @@ def _check_properties(policy: Policy, properties: tuple[Property, ...], options:
             out.properties.append(PropertyResult(prop.document, prop.id, prop.statement, "holds"))
             continue
         facts = shown(policy.vocabulary, found.facts, policy.conjuncts, needed)
-        certify_counterexample(policy.conjuncts, facts, found.outcomes, prop.when, prop.holds)
+        certify_counterexample(policy.conjuncts, facts, found.outcomes, prop.when, prop.holds, policy.vocabulary)
         read = set(ir.outcomes(prop.when)) | set(ir.outcomes(prop.holds))
         finding = Finding("property", "property.refuted", "error",
                           f"property {prop.id} does not hold: {prop.statement}",

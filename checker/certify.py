@@ -9,29 +9,11 @@ from typing import Any
 from . import ir
 from .cases import FactValue, axiom_violations
 from .evaluate import consistent, evaluate, holds_in, values_of
-from .semantics.axioms import implied
-from .vocabulary import TimestampType, Vocabulary
-
-REQUIRED = ("order_placed_at", "request_at")
+from .vocabulary import Vocabulary
 
 
 class CertificateError(Exception):
     """The evaluator does not confirm what the solver found: an internal error."""
-
-
-def witness_facts(vocabulary: Vocabulary, facts: dict[str, FactValue], conjuncts, extra: set[str] = frozenset()) -> dict[str, FactValue]:
-    """The facts a witness states: those the conjuncts read, the required times, and
-    the events those imply. Every other optional event is left out (not happened)."""
-    names = set(extra) | {n for c in conjuncts for n in ir.facts(c.guard) | ir.facts(c.body)}
-    names |= {n for n in REQUIRED if n in vocabulary.facts}
-    names |= implied(vocabulary, facts, names)  # the events (and facts) the axioms make them need
-    out: dict[str, FactValue] = {}
-    for name, var in vocabulary.facts.items():
-        if name in names:
-            out[name] = facts[name]
-        elif isinstance(var.type, TimestampType) and var.type.optional:
-            out[name] = None
-    return out
 
 
 def _axioms(facts: dict[str, FactValue], vocabulary: Vocabulary | None) -> None:

@@ -22,7 +22,7 @@ from checker.errors import InputError, Location
 from checker.evaluate import evaluate
 from checker.load import load_vocabulary
 from checker.policy import Policy
-from checker.semantics.axioms import implied, violations, with_absent_events
+from checker.semantics.axioms import violations, with_absent_events
 from checker.smt import SmtPolicy
 from checker.typecheck import check_condition
 
@@ -241,15 +241,23 @@ def test_generated_facts_are_deterministic_and_varied() -> None:
     assert any(f["request_at"] - f["order_placed_at"] == timedelta(hours=48) for f in many)
 
 
-def test_a_witness_states_the_events_its_facts_need() -> None:
-    names = {"channel", "delivered_at", "order_placed_at", "request_at"}
-    assert implied(VOCAB, GOOD, names) == {"shipped_at"}  # an online delivery needs its shipment
-    # a condition other than as new needs a delivery before the request, and so a shipment
-    facts = {**GOOD, "request": "replace", "condition": "defective_later", "return_sent_at": None,
-             "return_received_at": None}
-    added = implied(VOCAB, facts, {"condition", "request", "order_placed_at", "request_at"})
-    witness = {n: facts[n] for n in added | {"condition", "request", "order_placed_at", "request_at"}}
-    assert "delivered_at" in added and axiom_violations(witness, VOCAB) == []
+def test_a_witness_states_the_events_and_the_facts_the_rules_force() -> None:
+    """`witness.shown`: the facts a finding's clauses read, every event of the point,
+    and a fact the rules then allow only one value of (a delivery never shipped is a
+    store sale), so the witness breaks no rule as stated."""
+    from checker.witness import shown
+
+    store = {**GOOD, "channel": "store", "shipping_arranged_at": None, "shipped_at": None}
+    witness = shown(VOCAB, store, [], {"request"})
+    assert witness["channel"] == "store" and witness["shipped_at"] is None
+    assert "condition" not in witness  # nothing forces it: unknown
+    online = shown(VOCAB, GOOD, [], {"request"})
+    assert online["channel"] == "online" and online["shipped_at"] == GOOD["shipped_at"]  # shipped: online
+    early = {**GOOD, "request": "cancel", "request_at": at(0.5), **{n: None for n in (
+        "invoiced_at", "shipping_arranged_at", "shipped_at", "delivered_at", "return_sent_at", "return_received_at")}}
+    assert "channel" not in shown(VOCAB, early, [], {"request"})  # nothing happened yet: either channel
+    for stated in (witness, online):
+        assert axiom_violations(stated, VOCAB) == []
 
 
 # ---- the loader ----------------------------------------------------------------------------

@@ -184,31 +184,6 @@ def messages(vocabulary: Vocabulary, facts: Mapping[str, Any]) -> list[str]:
     return [str(v) for v in violations(vocabulary, facts)]
 
 
-def implied(vocabulary: Vocabulary, facts: Mapping[str, Any], names: set[str]) -> set[str]:
-    """The facts a witness must state besides `names` so that it breaks no axiom.
-
-    The witness states `facts` restricted to `names`; every other optional event has
-    not happened, every other fact is unknown. `facts` must satisfy the axioms: then
-    stating every fact a broken axiom reads repairs it. The events an axiom reads are
-    added first (a delivery needs its shipment), the other facts only when the events
-    do not suffice, so that a witness stays as small as the axioms allow."""
-    stated = set(names) & set(facts)
-    while True:
-        witness = {n: facts[n] for n in stated}
-        broken = violations(vocabulary, witness)
-        if not broken:
-            return stated - set(names)
-        grown = False
-        for v in broken:
-            reads = {n for a in v.rules for n in ir.facts(a.holds) if n in facts} - stated
-            events = {n for n in reads if _is_event(vocabulary, n)}
-            if events or reads:
-                stated |= events or reads
-                grown = True
-        if not grown:
-            return stated - set(names)  # the facts themselves break the axioms: nothing to add
-
-
 # ---- search --------------------------------------------------------------------------
 
 
