@@ -101,13 +101,13 @@ def _analyses(args: argparse.Namespace):
 
     paths = [Path(p) for p in args.paths]
     workspace = Workspace.load(paths, args.timeout_ms)
-    options = Options(timeout_ms=args.timeout_ms)
+    options = Options(timeout_ms=args.timeout_ms, budget_s=args.time_budget_s)
     analyses, policies = [], {}
     if args.set:
         root = _encodings_root(paths)
         for name in args.set:
             policy_set = load_set(root, name, workspace.vocabulary, set(workspace.documents))
-            options = Options(timeout_ms=args.timeout_ms, ranks=policy_set.ranks)
+            options = Options(timeout_ms=args.timeout_ms, ranks=policy_set.ranks, budget_s=args.time_budget_s)
             properties = policy_set.properties + tuple(p for d in policy_set.documents for p in workspace.documents[d].properties)
             policies[name] = workspace.policy(policy_set.documents)
             analyses.append(analyse(policies[name], name, options, properties))
@@ -172,14 +172,15 @@ def _gate(args: argparse.Namespace) -> int:
         target = Path(args.write_baseline)
         keep = read_baseline(target) if target.exists() else {}
         head = load_version(paths, args.timeout_ms)
-        analyses = [run_target(head, head.targets[n], args.timeout_ms)[0] for n in sorted(head.targets)]
+        analyses = [run_target(head, head.targets[n], args.timeout_ms, args.time_budget_s)[0] for n in sorted(head.targets)]
         count = write_baseline(target, analyses, args.reason.strip(), keep)
         print(f"wrote {count} accepted finding(s) to {target}")
         return EXIT_UNDECIDED if any(f.kind == "unknown" for a in analyses for f in a.findings) else EXIT_OK
     baseline = read_baseline(Path(args.baseline)) if args.baseline else None
     result = run_gate(paths, base=args.base, use_git=args.base is not None or baseline is None,
                       baseline=baseline, baseline_name=args.baseline, fail_level=args.fail_level,
-                      timeout_ms=args.timeout_ms, no_new_restrictions=args.no_new_restrictions)
+                      timeout_ms=args.timeout_ms, no_new_restrictions=args.no_new_restrictions,
+                      budget_s=args.time_budget_s)
     vocabulary = result.vocabulary
     # every output rendered before any is written: a failure leaves no file and prints nothing
     files = {args.markdown: (gate_summary.render_markdown, (result, vocabulary)),
@@ -250,6 +251,20 @@ class _Version(argparse.Action):
 TIMEOUT_HELP = "the solver's time limit per question, in milliseconds: a positive whole number (default 10000)"
 
 
+BUDGET_HELP = ("the time limit of each whole analysis, in seconds (default 1800): past it nothing more is asked, "
+               "and what was not analysed is reported unknown (exit 3)")
+
+
+def _budget_s(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not text.isascii() or not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+    return value
+
+
 def _timeout_ms(text: str) -> int:
     """A positive number of milliseconds (0 would switch Z3's limit off, not make it tight)."""
     if not text.isascii() or not text.isdigit() or int(text) == 0:
@@ -288,6 +303,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--set", action="append", metavar="NAME", help="analyse the policy set encodings/sets/NAME.yaml (repeatable)")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
+    check.add_argument("--time-budget-s", type=_budget_s, default=1800.0, metavar="S", help=BUDGET_HELP)
     check.set_defaults(run=_check)
 
     rep = sub.add_parser("report", help="write the findings of check as HTML (with the clash graph), JSON, Markdown, SARIF and graphs")
@@ -295,6 +311,7 @@ def parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", required=True, metavar="DIR", help="the folder to write the report into")
     rep.add_argument("--set", action="append", metavar="NAME", help="analyse the policy set encodings/sets/NAME.yaml (repeatable)")
     rep.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
+    rep.add_argument("--time-budget-s", type=_budget_s, default=1800.0, metavar="S", help=BUDGET_HELP)
     rep.set_defaults(run=_report)
 
     comp = sub.add_parser("compare", help="the cases two documents decide differently, as a matrix")
@@ -323,6 +340,7 @@ def parser() -> argparse.ArgumentParser:
     gate.add_argument("--write-baseline", metavar="FILE", help="accept every current finding into FILE (with --reason) and exit")
     gate.add_argument("--reason", help="why the findings written by --write-baseline are accepted")
     gate.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
+    gate.add_argument("--time-budget-s", type=_budget_s, default=1800.0, metavar="S", help=BUDGET_HELP)
     gate.set_defaults(run=_gate)
 
     dif = sub.add_parser("diff", help="the semantic difference of two versions: per outcome equivalent, narrower, "

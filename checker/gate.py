@@ -131,10 +131,12 @@ def load_version(paths: list[Path], timeout_ms: int | None) -> Version:
     return Version(workspace, targets, root, paths)
 
 
-def run_target(version: Version, target: Target, timeout_ms: int | None) -> tuple[Analysis, Policy]:
+def run_target(version: Version, target: Target, timeout_ms: int | None,
+               budget_s: float | None = None) -> tuple[Analysis, Policy]:
     """`check`'s analysis of one target, plus the document checks for a document."""
     policy = version.workspace.policy(target.documents)
-    analysis = analyse(policy, target.name, Options(timeout_ms=timeout_ms, ranks=target.ranks), target.properties)
+    analysis = analyse(policy, target.name, Options(timeout_ms=timeout_ms, ranks=target.ranks, budget_s=budget_s),
+                       target.properties)
     if not target.is_set:
         analysis.findings += document_checks(version.workspace.documents[target.name])
         analysis.sort()
@@ -191,7 +193,7 @@ def _fingerprints(analysis: Analysis) -> set[str]:
 def run_gate(paths: list[Path], *, base: str | None = None, use_git: bool = True,
              baseline: dict[str, str] | None = None, baseline_name: str | None = None,
              fail_level: str = "error", timeout_ms: int | None = 10000,
-             no_new_restrictions: bool = False) -> GateResult:
+             no_new_restrictions: bool = False, budget_s: float | None = None) -> GateResult:
     """Gate the encodings under `paths` (the working tree). With `use_git`, compare with
     `base` (default: the merge base with the default branch); `baseline` maps accepted
     fingerprints to their reasons."""
@@ -219,7 +221,7 @@ def run_gate(paths: list[Path], *, base: str | None = None, use_git: bool = True
                         del to_run[name]
                 for name in sorted(to_run):
                     if name in old.targets:
-                        analysis, _ = run_target(old, old.targets[name], timeout_ms)
+                        analysis, _ = run_target(old, old.targets[name], timeout_ms, budget_s)
                         result.undecided |= any(f.kind == "unknown" for f in analysis.findings)
                         base_prints[name] = _fingerprints(analysis)
                 if no_new_restrictions:
@@ -229,7 +231,7 @@ def run_gate(paths: list[Path], *, base: str | None = None, use_git: bool = True
         raise InputError([Problem(Location(str(paths[0])), "--no-new-restrictions compares with a base revision: "
                                                            "give --base REV (a baseline file has no earlier version to compare with)")])
     for name in sorted(to_run):
-        analysis, policy = run_target(head, to_run[name], timeout_ms)
+        analysis, policy = run_target(head, to_run[name], timeout_ms, budget_s)
         if regressions.get(name):
             analysis.findings += regressions[name]
             analysis.sort()

@@ -80,3 +80,22 @@ def test_d17_a_time_budget_bounds_the_whole_analysis(encodings) -> None:
     assert time.monotonic() - started < 15  # about 1 s, and a question's own limit at worst
     unknown = [f for f in findings if f.kind == "unknown"]
     assert unknown and all("time budget of 1 s" in f.message and f.severity == "error" for f in unknown)
+
+
+def test_d17_the_cli_takes_a_time_budget(encodings, capsys) -> None:
+    ors = " or ".join(f"days(delivered_at, request_at) <= {i}" for i in range(50))
+    folder = encodings.document("shop", "Returns are accepted for a while.\n", f"""\
+    document: shop
+    title: a wide or
+    clauses:
+      - id: W
+        quote: "Returns are accepted for a while."
+        when: request == return and ({ors})
+        then: return_accepted
+    """)
+    assert cli.main(["check", str(folder), "--time-budget-s", "1"]) == cli.EXIT_UNDECIDED
+    assert "time budget of 1 s" in capsys.readouterr().out
+    for bad in ("0", "-5", "inf", "soon"):
+        with pytest.raises(SystemExit) as stop:
+            cli.main(["check", str(folder), "--time-budget-s", bad])
+        assert stop.value.code == 2
