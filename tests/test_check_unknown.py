@@ -58,14 +58,10 @@ def test_an_undecided_check_exits_3(solver_gives_up, capsys) -> None:
     assert "unknown.solver-limit" in capsys.readouterr().out
 
 
-def test_d17_a_time_budget_bounds_the_whole_analysis(encodings) -> None:
-    """A clause with a fifty-way `or` makes the time-reading step slow (review D17); a
-    budget on the whole analysis stops it there, and what is left is one unknown
-    finding per place it stopped, never a pass."""
-    import time
-
+def _wide_or(encodings):
+    """A document whose one clause has a fifty-way `or` of day limits (review D17)."""
     ors = " or ".join(f"days(delivered_at, request_at) <= {i}" for i in range(50))
-    folder = encodings.document("shop", "Returns are accepted for a while.\n", f"""\
+    return encodings.document("shop", "Returns are accepted for a while.\n", f"""\
     document: shop
     title: a wide or
     clauses:
@@ -74,6 +70,15 @@ def test_d17_a_time_budget_bounds_the_whole_analysis(encodings) -> None:
         when: request == return and ({ors})
         then: return_accepted
     """)
+
+
+def test_d17_a_time_budget_bounds_the_whole_analysis(encodings) -> None:
+    """A clause with a fifty-way `or` makes the time-reading step slow (review D17); a
+    budget on the whole analysis stops it there, and what is left is one unknown
+    finding per place it stopped, never a pass."""
+    import time
+
+    folder = _wide_or(encodings)
     policy = Workspace.load([folder]).policy(("shop",))
     started = time.monotonic()
     findings = analyse(policy, "shop", Options(budget_s=1.0)).findings
@@ -83,16 +88,7 @@ def test_d17_a_time_budget_bounds_the_whole_analysis(encodings) -> None:
 
 
 def test_d17_the_cli_takes_a_time_budget(encodings, capsys) -> None:
-    ors = " or ".join(f"days(delivered_at, request_at) <= {i}" for i in range(50))
-    folder = encodings.document("shop", "Returns are accepted for a while.\n", f"""\
-    document: shop
-    title: a wide or
-    clauses:
-      - id: W
-        quote: "Returns are accepted for a while."
-        when: request == return and ({ors})
-        then: return_accepted
-    """)
+    folder = _wide_or(encodings)
     assert cli.main(["check", str(folder), "--time-budget-s", "1"]) == cli.EXIT_UNDECIDED
     assert "time budget of 1 s" in capsys.readouterr().out
     for bad in ("0", "-5", "inf", "soon"):
