@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml import YAML
 
-from .errors import InputError, Location, Problem, fail
+from .errors import InputError, Location, Problem, Text, fail
 from .files import write_atomic
 from .findings import Analysis
 from .load import position, read_yaml, validate
@@ -33,7 +33,7 @@ class _Strict(BaseModel):
 
 class BaselineEntry(_Strict):
     fingerprint: str = Field(pattern=r"^[0-9a-f]{16}$")
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)  # printed by the gate
     clause_fingerprint: str = Field(default="", pattern=r"^([0-9a-f]{16})?$")
     analysis: str = ""
     rule: str = ""

@@ -7,6 +7,8 @@ Python; an unusable case is an input error that names its file and line.
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
@@ -15,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import InputError, Location, Problem
+from .errors import InputError, Line, Location, Problem, field_path, shown
 from .inputs.paths import CASES_LIMIT, read_text
 from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Vocabulary
 
@@ -27,8 +29,8 @@ FactValue = bool | str | Fraction | datetime | None
 
 class CaseSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    id: str = Field(min_length=1)
-    documents: list[str] = []
+    id: Line = Field(min_length=1)  # printed at the head of each proof: no escapes, no line breaks
+    documents: list[Line] = []
     facts: dict[str, Any]
     expect: dict[str, Any] = {}
 
@@ -84,7 +86,11 @@ def _value(name: str, var_type, raw: Any) -> FactValue:
         if not var_type.low <= number <= var_type.high:
             raise ValueError(f"{name} must lie in {var_type.low}..{var_type.high}; got {raw}")
         return number
-    return None if raw is None else parse_timestamp(raw)
+    if raw is None:
+        if not var_type.optional:
+            raise ValueError(f"{name} is required and cannot be null")
+        return None
+    return parse_timestamp(raw)
 
 
 def axiom_violations(facts: dict[str, FactValue], vocabulary: Vocabulary) -> list[str]:
@@ -113,7 +119,8 @@ def build_case(spec: CaseSpec, vocabulary: Vocabulary, location: Location) -> Ca
     for var in vocabulary.timestamps:
         if var.name not in facts:
             if not var.type.optional:
-                problems.append(f"fact {var.name!r} is required")
+                if var.name not in spec.facts:  # a value given but refused is reported above, once
+                    problems.append(f"fact {var.name!r} is required")
             else:
                 facts[var.name] = None  # absent timestamp: the event has not happened
     expect: dict[str, bool | str | Fraction] = {}
@@ -158,15 +165,13 @@ def load_cases(path: Path, vocabulary: Vocabulary) -> tuple[list[Case], list[Pro
     records: list[tuple[int, Any]] = []
     problems: list[Problem] = []
     try:
-        whole = json.loads(text)
-        items = whole if isinstance(whole, list) else [whole]
-        records = [(1, item) for item in items]
+        records = _document(text)
     except json.JSONDecodeError as whole_error:
         for line_no, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
             try:
-                records.append((line_no, json.loads(line)))
+                records.append((line_no, _one_value(line)))
             except json.JSONDecodeError as exc:
                 problems.append(Problem(Location(str(path), line_no, exc.colno), f"not valid JSON: {exc.msg}"))
         if not records and problems:
@@ -178,10 +183,13 @@ def load_cases(path: Path, vocabulary: Vocabulary) -> tuple[list[Case], list[Pro
     cases, ids = [], set()
     for line_no, raw in records:
         loc = Location(str(path), line_no)
+        if isinstance(raw, Refused):
+            problems.append(Problem(loc, f"not a usable case: {raw}"))
+            continue
         try:
             spec = CaseSpec.model_validate(raw)
         except ValidationError as exc:
-            problems.extend(Problem(loc, f"{'.'.join(map(str, e['loc'])) or 'case'}: {e['msg']}") for e in exc.errors())
+            problems.extend(Problem(loc, f"{field_path(e['loc']) or 'case'}: {shown(e['msg'])}") for e in exc.errors())
             continue
         if spec.id in ids:
             problems.append(Problem(loc, f"case id {spec.id!r} is used twice"))
@@ -193,6 +201,140 @@ def load_cases(path: Path, vocabulary: Vocabulary) -> tuple[list[Case], list[Pro
             problems.extend(exc.problems)
     problems.sort(key=lambda p: (p.location.line, p.location.column))
     return cases, problems
+
+
+# ---- JSON at the boundary ------------------------------------------------------------
+#
+# `json` alone keeps the last of two equal keys, turns a 5,000-digit number into a
+# ValueError (Python's limit on int/str conversion), reads NaN and Infinity, and
+# recurses once per level of nesting. Each of those is refused here, for the one case it
+# is in, so that nothing past this point meets them.
+
+MAX_JSON_DEPTH = 32          # a case is 3 levels deep (case, facts, value)
+MAX_NUMBER_DIGITS = 128      # far above any fact, far below the 4,300-digit limit
+
+
+class Refused(ValueError):
+    """A JSON value the case format does not accept, though `json` would."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise Refused(f"the key {key!r} is given twice in one object (JSON would keep the last silently)")
+        found[key] = value
+    return found
+
+
+def _digits(text: str) -> str:
+    mantissa = text.lower().split("e")[0]
+    if sum(ch.isdigit() for ch in mantissa) > MAX_NUMBER_DIGITS:
+        raise Refused(f"a number has more than {MAX_NUMBER_DIGITS} digits")
+    return text
+
+
+def _integer(text: str) -> int:
+    return int(_digits(text))
+
+
+def _real(text: str) -> float:
+    value = float(_digits(text))
+    if math.isinf(value):
+        raise Refused(f"the number {text} is too large")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise Refused(f"{text} is not a number (JSON has no NaN or Infinity)")
+
+
+_STRICT = json.JSONDecoder(object_pairs_hook=_object, parse_int=_integer, parse_float=_real, parse_constant=_constant)
+# reads only the shape, to find where a refused value ends
+_SHAPE = json.JSONDecoder(object_pairs_hook=lambda pairs: None, parse_int=lambda t: 0, parse_float=lambda t: 0,
+                          parse_constant=lambda t: 0)
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _too_deep(value: Any) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+def _value_at(text: str, start: int) -> tuple[Any, int]:
+    """The JSON value at `start` (or a `Refused` in its place) and where it ends.
+    Raises JSONDecodeError where the text is not JSON."""
+    try:
+        value, end = _STRICT.raw_decode(text, start)
+    except Refused as refused:
+        return refused, _end_of(text, start)
+    except RecursionError:
+        return Refused(f"nested more than {MAX_JSON_DEPTH} levels deep"), _end_of(text, start)
+    if _too_deep(value):
+        return Refused(f"nested more than {MAX_JSON_DEPTH} levels deep"), end
+    return value, end
+
+
+def _end_of(text: str, start: int) -> int:
+    try:
+        return _SHAPE.raw_decode(text, start)[1]
+    except RecursionError:
+        raise json.JSONDecodeError(f"nested more than {MAX_JSON_DEPTH} levels deep", text, start) from None
+
+
+def _one_value(text: str) -> Any:
+    """A whole text that holds one JSON value (a line of JSON Lines)."""
+    value, end = _value_at(text, _SPACE.match(text, 0).end())
+    end = _SPACE.match(text, end).end()
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return value
+
+
+def _document(text: str) -> list[tuple[int, Any]]:
+    """(line, case) for a file that is one JSON document: a case, or a list of cases,
+    each with the line it starts on. Raises JSONDecodeError when the file is not one
+    JSON document (JSON Lines, or broken)."""
+    pos = _SPACE.match(text, 0).end()
+    if pos == len(text):
+        return []
+    records, line, counted = [], 1, 0
+
+    def line_of(at: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, at)
+        counted = at
+        return line
+
+    if text[pos] != "[":
+        return [(line_of(pos), _one_value(text))]
+    pos = _SPACE.match(text, pos + 1).end()
+    if text.startswith("]", pos):
+        pos += 1
+    else:
+        while True:
+            value, end = _value_at(text, pos)
+            records.append((line_of(pos), value))
+            pos = _SPACE.match(text, end).end()
+            if text.startswith(",", pos):
+                pos = _SPACE.match(text, pos + 1).end()
+            elif text.startswith("]", pos):
+                pos += 1
+                break
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+    end = _SPACE.match(text, pos).end()
+    if end != len(text):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return records
 
 
 def case_to_json(case_id: str, documents: tuple[str, ...], facts: dict[str, FactValue]) -> dict[str, Any]:

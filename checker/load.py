@@ -6,22 +6,29 @@ names its file, line and column. Nothing past this module sees YAML or raw dicts
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, replace
 from graphlib import CycleError, TopologicalSorter
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer, ComposerError
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, MappingStartEvent, ScalarEvent, SequenceStartEvent
+from ruamel.yaml.nodes import MappingNode
 
 from . import ir, syntax
-from .errors import InputError, Location, Problem, fail
+from .errors import InputError, Line, Location, Problem, Text, fail, field_path, plain_text, shown
 from .inputs.paths import SOURCE_TEXT_LIMIT, YAML_LIMIT, Refused, confined, read_text
 from .sourcetext import SourceText
 from .typecheck import TypeProblem, check_condition, check_consequence
-from .vocabulary import Vocabulary, VocabularyFile
+from .vocabulary import EnumType, Vocabulary, VocabularyFile
 
 VOCABULARY_FILE = "vocabulary.yaml"
 ENCODING_FILE = "encoding.yaml"
@@ -30,37 +37,104 @@ SKIP_REASONS = ("heading", "navigation", "marketing", "procedure", "definition",
 
 # ---- YAML with positions -------------------------------------------------------------
 
+# Every YAML file the checker reads (vocabulary, encodings, sets, baselines) is small and
+# flat: this limit (with the size limit of `inputs.paths`) refuses what no policy needs
+# and a hostile file uses to hang or crash the loader (thousands of nested lists).
+MAX_YAML_DEPTH = 50
+
+
+_NUMBER = re.compile(r"[-+]?[0-9_.]+(?:[eE][-+]?[0-9]+)?")
+
+
+class _PlainComposer(Composer):
+    """A composer that refuses, each at its place: anchors and aliases (one alias per
+    level of a ten-line file expands to a billion nodes), nesting deeper than
+    MAX_YAML_DEPTH (the composer, the constructor and every walk after them recurse),
+    a tag, a list or mapping as a key, and a number too long for int()."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise ComposerError(None, None, "anchors and aliases (&name, *name, <<: *name) are not allowed: "
+                                            "write each value out", event.start_mark)
+        if getattr(event, "ctag", None) is not None:  # `!!omap` on a string, `!!int x`: the constructor's own bugs
+            raise ComposerError(None, None, f"tags ({event.tag}) are not allowed: write the value as it is "
+                                            "(in quotes for text)", event.start_mark)
+        if self.depth >= MAX_YAML_DEPTH:
+            raise ComposerError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+        if isinstance(parent, MappingNode) and index is None and isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+            # `? {...}`: a key the constructor may not be able to hash, and no policy needs
+            raise ComposerError(None, None, "a key must be a plain value, not a list or a mapping", event.start_mark)
+        if isinstance(event, ScalarEvent) and event.style is None and _NUMBER.fullmatch(event.value) \
+                and sum(ch.isdigit() for ch in event.value) > syntax.MAX_NUMBER_DIGITS:
+            # YAML would read it with int(), which refuses more than 4,300 digits with a ValueError
+            raise ComposerError(None, None, f"a number may have at most {syntax.MAX_NUMBER_DIGITS} digits",
+                                event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _Constructor(RoundTripConstructor):
+    """The round-trip constructor, with a value it cannot build (`2026-02-30`, which
+    YAML reads as a date) reported at its place instead of escaping as a bare
+    ValueError: whatever goes wrong building a value from the file's text is the
+    file's problem, at that value."""
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep)
+        except MarkedYAMLError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - ruamel's own, on input it did not expect
+            raise ConstructorError(None, None, f"cannot read this value ({exc})", node.start_mark) from None
+
 
 def read_yaml(path: Path, inside: Path | None = None, label: str = "its folder") -> Any:
     """The YAML tree of `path`; with `inside`, only when the file resolves inside that
     folder (`inputs.paths`: a regular file, at most YAML_LIMIT bytes)."""
     text = read_text(path, limit=YAML_LIMIT, inside=inside, label=label)
+    yaml = YAML(typ="rt", pure=True)
+    yaml.Composer, yaml.Constructor = _PlainComposer, _Constructor
     try:
-        return YAML(typ="rt", pure=True).load(text)
+        return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         loc = Location(str(path), mark.line + 1, mark.column + 1) if mark else Location(str(path))
         raise fail(loc, f"not valid YAML: {exc.problem or exc.context}") from None
     except YAMLError as exc:
+        where = getattr(exc, "position", None)  # a reader error (a NUL byte...) names a character position
+        if isinstance(where, int) and 0 <= where <= len(text):
+            line = text.count("\n", 0, where) + 1
+            loc = Location(str(path), line, where - (text.rfind("\n", 0, where) + 1) + 1)
+            raise fail(loc, f"not valid YAML: {str(exc).splitlines()[0]}") from None
         raise fail(Location(str(path)), f"not valid YAML: {exc}") from None
 
 
 def position(path: Path, root: Any, loc: tuple) -> Location:
     """The location of the node at pydantic-style path `loc` under `root`."""
     node, line, col = root, 0, 0
+    parent, last = None, None
     for key in loc:
+        if key == "[key]" and isinstance(parent, CommentedMap):  # the error is the key's own
+            try:
+                line, col = parent.lc.key(last)
+            except (KeyError, TypeError):
+                pass
+            break
         if isinstance(node, CommentedMap) and key in node:
             try:
                 line, col = node.lc.value(key)
             except (KeyError, TypeError):
                 line, col = node.lc.line, node.lc.col
+            parent, last = node, key
             node = node[key]
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
             line, col = node.lc.item(key)
             node = node[key]
+        elif isinstance(node, (CommentedMap, CommentedSeq)):
+            # not in the file: a missing key, or a step pydantic adds (the tag of a union,
+            # `[key]` for a key's own error); the next steps may still be found below
+            line, col = node.lc.line, node.lc.col
         else:
-            if isinstance(node, (CommentedMap, CommentedSeq)):
-                line, col = node.lc.line, node.lc.col
             break
     return Location(str(path), line + 1, col + 1)
 
@@ -81,8 +155,8 @@ def validate(model: type[BaseModel], path: Path, root: Any) -> Any:
         problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            where = ".".join(str(p) for p in err["loc"]) or "the file"
-            problems.append(Problem(position(path, root, loc), f"{where}: {err['msg']}"))
+            where = field_path(err["loc"]) or "the file"
+            problems.append(Problem(position(path, root, loc), f"{where}: {shown(err['msg'])}"))
         raise InputError(problems) from None
 
 
@@ -97,18 +171,18 @@ class AcceptSpec(_Strict):
     """A finding about this clause that the policy owner accepts, and why (the CI gate
     does not fail on it)."""
 
-    rule: str = Field(min_length=1)    # a rule id (clash.within-document) or a kind (clash)
-    reason: str = Field(min_length=1)
+    rule: Line = Field(min_length=1)    # a rule id (clash.within-document) or a kind (clash)
+    reason: Text = Field(min_length=1)
 
 
 class ClauseSpec(_Strict):
-    id: str = Field(min_length=1)
-    heading: str = ""
+    id: Line = Field(min_length=1)
+    heading: Line = ""
     quote: str | list[str]
     when: str | bool = True
     then: str
     overrides: list[str] = []
-    note: str = ""
+    note: Text = ""
     accept: list[AcceptSpec] = []
 
     @field_validator("id", mode="before")
@@ -118,11 +192,21 @@ class ClauseSpec(_Strict):
             raise ValueError(f"write the id in quotes (\"{value}\"), or YAML reads it as a number")
         return value
 
+    @field_validator("quote")
+    @classmethod
+    def _quotes_plain_text(cls, value: str | list[str]) -> str | list[str]:
+        spans = [value] if isinstance(value, str) else value
+        if not spans:
+            raise ValueError("a clause quotes at least one span of the source text")
+        for span in spans:
+            plain_text(span)
+        return value
+
 
 class SkipSpec(_Strict):
-    quote: str = Field(min_length=1)
+    quote: Text = Field(min_length=1)
     reason: str
-    note: str = ""
+    note: Text = ""
 
     @field_validator("reason")
     @classmethod
@@ -133,15 +217,15 @@ class SkipSpec(_Strict):
 
 
 class PropertySpec(_Strict):
-    id: str
-    statement: str
+    id: Line
+    statement: Text
     holds: str
     when: str | bool = True
 
 
 class EncodingFile(_Strict):
-    document: str
-    title: str
+    document: Line
+    title: Line
     source: str = "source.txt"
     # the request kinds the document governs; without it, those its clauses mention
     scope: list[str] | None = None
@@ -211,12 +295,27 @@ def load_vocabulary(path: Path) -> Vocabulary:
             if name in seen:
                 problems.append(Problem(locations[(section, name)], f"{name!r} is both a fact and an outcome"))
             seen[name] = section
+    for name, spec in data.outcomes.items():
+        if spec.type == "timestamp":  # neither back end can decide one: it is when something happened
+            problems.append(Problem(position(path, root, ("outcomes", name, "type")),
+                                    f"outcome {name!r} is a timestamp; an outcome is bool, enum or number "
+                                    "(a time is a fact: put it under facts)"))
     vocab = Vocabulary.from_file(data, locations)
     for value in sorted(vocab.enum_values()):
         if value in seen:
             problems.append(Problem(locations[(seen[value], value)], f"{value!r} is both a name and an enum value; rename one"))
+    requests: tuple[str, ...] = ()
+    if "request" in vocab.facts:
+        if isinstance(vocab.facts["request"].type, EnumType):
+            requests = vocab.facts["request"].type.values
+        else:  # asked_by, scope and the gap analysis read its values
+            problems.append(Problem(position(path, root, ("facts", "request", "type")),
+                                    "the fact 'request' is an enum: its values are the kinds of request "
+                                    "(asked_by and scope name them)"))
+    if "request" in vocab.outcomes:
+        problems.append(Problem(locations[("outcomes", "request")], "'request' is a fact (what the customer asks for), "
+                                                                    "not an outcome"))
     for var in vocab.outcomes.values():
-        requests = vocab.facts["request"].type.values if "request" in vocab.facts else ()
         for kind in var.asked_by:
             if kind not in requests:
                 problems.append(Problem(var.location, f"asked_by: {kind!r} is not a value of request"))
@@ -252,15 +351,60 @@ def _axioms(vocab: Vocabulary, path: Path, root: Any, data: VocabularyFile) -> t
 
 
 def _expr_location(path: Path, root: Any, loc: tuple, offset: int) -> Location:
+    """The file position of character `offset` of the string scalar at `loc`."""
     base = position(path, root, loc)
     node = root
     for key in loc:
         node = node[key]
-    style = getattr(node, "style", None) if not isinstance(node, str) else None
-    # plain and quoted one-line scalars: the offset is a column on the same line
-    if isinstance(node, str) and "\n" not in node and style is None:
-        return base.shifted(offset)
-    return base
+    try:
+        text = path.read_text(encoding="utf-8")  # again, on this error path only: the tree keeps no text
+    except (OSError, UnicodeDecodeError):
+        return base
+    found = _scalar_position(text, base.line, base.column, str(node), offset)
+    return Location(base.file, *found) if found else base
+
+
+def _scalar_position(text: str, line: int, column: int, value: str, offset: int) -> tuple[int, int] | None:
+    """(line, column), from 1, of character `offset` of `value`, the string YAML read
+    from the scalar whose token starts at `line`:`column` of `text`; None when the
+    two cannot be matched.
+
+    YAML changes the characters between the token and the string: a quote opens it,
+    a block scalar (`>-`, `|`) starts on the next line, a line break and the next
+    line's indentation fold into one space, `''` and `\\"` stand for one quote. So the
+    string is matched against the file character by character: a run of white space
+    against a run of white space (line breaks included), any other character against
+    the same character, skipping what the file has more (quotes, backslashes)."""
+    starts = list(accumulate((len(row) + 1 for row in text.split("\n")[:-1]), initial=0))
+    if not 1 <= line <= len(starts) or starts[line - 1] + column - 1 >= len(text):
+        return None
+    j = starts[line - 1] + column - 1
+    if text[j] in "\"'":
+        j += 1
+    elif text[j] in "|>":
+        j = text.find("\n", j) + 1
+        if j == 0:
+            return None
+        while j < len(text) and text[j].isspace() and not value[:1].isspace():
+            j += 1  # the block's indentation
+    extra = "\\\"'"  # what the file may have more than the string: escapes, doubled quotes
+    i = 0
+    while i < offset and i < len(value):
+        if value[i].isspace():
+            while i < len(value) and value[i].isspace():
+                i += 1
+            while j < len(text) and text[j].isspace():
+                j += 1
+            continue
+        while j < len(text) and text[j] != value[i] and text[j] in extra:
+            j += 1
+        if j >= len(text) or text[j] != value[i]:
+            return None
+        i, j = i + 1, j + 1
+    while j < len(text) and i < len(value) and text[j] != value[i] and text[j] in extra:
+        j += 1
+    row = bisect.bisect_right(starts, j) - 1
+    return row + 1, j - starts[row] + 1
 
 
 def _parse(vocab: Vocabulary, path: Path, root: Any, loc: tuple, text: str | bool, consequence: bool) -> ir.Expr:

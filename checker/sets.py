@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from .errors import InputError, Location, fail
+from .errors import InputError, Line, Location, fail
 from .inputs.paths import confined
 from .load import Property, PropertySpec, _Strict, parse_property, position, read_yaml, validate
 from .vocabulary import Vocabulary
@@ -27,8 +27,8 @@ SETS_FOLDER = "sets"
 
 
 class SetFile(_Strict):
-    name: str = Field(min_length=1)
-    title: str = ""
+    name: Line = Field(min_length=1)
+    title: Line = ""
     documents: list[str] = Field(min_length=1)
     rank: list[str] = []
     properties: list[PropertySpec] = []
@@ -75,6 +75,13 @@ def load_set(root: Path, name: str, vocabulary: Vocabulary, known: set[str]) -> 
     for i, doc in enumerate(data.rank):
         if doc not in data.documents:
             problems.append(fail(position(path, root_node, ("rank", i)), f"ranked document {doc!r} is not in the set's documents"))
+    for key in ("documents", "rank"):  # a document twice would be analysed against itself, or ranked twice
+        names = getattr(data, key)
+        for i, doc in enumerate(names):
+            if doc in names[:i]:
+                first = position(path, root_node, (key, names.index(doc)))
+                problems.append(fail(position(path, root_node, (key, i)),
+                                     f"{key}: {doc!r} is listed twice (first at line {first.line}, column {first.column})"))
     properties = []
     for i, spec in enumerate(data.properties):
         try:

@@ -22,12 +22,33 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 KEYWORDS = {"and", "or", "not", "in", "is", "none", "true", "false"}
+FUNCTIONS = ("hours", "days", "working_days", "years", "discretion")
+RESERVED = KEYWORDS | set(FUNCTIONS)  # no fact, outcome or enum value may be named so
 COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
+IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"  # ASCII only: a confusable letter is an error, not another name
+
+# Limits checked here, once, so that nothing past the parser (type checker, both back
+# ends, the renderers, all of which walk trees recursively) can recurse too deep or
+# meet Python's 4,300-digit limit on int/str conversion.
+MAX_DEPTH = 50
+MAX_NUMBER_DIGITS = 128
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+    r"\s*(?:(?P<number>[0-9]+(?:\.[0-9]+)?)|(?P<name>" + IDENTIFIER + r")"
     r"|(?P<op>==|!=|<=|>=|<|>|\+|-|\(|\)|\[|\]|,))"
 )
+
+
+def name_problem(name: str) -> str | None:
+    """Why a condition cannot refer to `name` (a fact, an outcome or an enum value of
+    the vocabulary), or None when it can."""
+    if not re.fullmatch(IDENTIFIER, name):
+        return (f"{name!r} is not a name a condition can use: letters a-z and A-Z, digits and '_', "
+                "not starting with a digit")
+    if name in RESERVED:
+        kind = "a keyword" if name in KEYWORDS else "a function"
+        return f"{name!r} is {kind} of the condition language; choose another name"
+    return None
 
 
 class ParseError(Exception):
@@ -58,6 +79,8 @@ def tokenize(text: str) -> list[Token]:
             raise ParseError(pos, f"unexpected character {text[pos]!r}")
         kind = match.lastgroup or "op"
         start = match.start(kind)
+        if kind == "number" and len(match.group(kind)) - match.group(kind).count(".") > MAX_NUMBER_DIGITS:
+            raise ParseError(start, f"a number may have at most {MAX_NUMBER_DIGITS} digits")
         tokens.append(Token(kind, match.group(kind), start))
         pos = match.end()
 
@@ -137,6 +160,12 @@ class _Parser:
     def __init__(self, text: str):
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0  # of the parser's own recursion: parentheses, calls, 'not', unary '-'
+
+    def enter(self, offset: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ParseError(offset, _too_deep())
 
     @property
     def tok(self) -> Token:
@@ -183,7 +212,10 @@ class _Parser:
     def negation(self) -> Node:
         if self.at("not"):
             start = self.take().offset
-            return Not(self.negation(), offset=start)
+            self.enter(start)
+            node = Not(self.negation(), offset=start)
+            self.depth -= 1
+            return node
         return self.compare()
 
     def compare(self) -> Node:
@@ -237,12 +269,16 @@ class _Parser:
             return Number(Fraction(t.text), offset=t.offset)
         if t.kind == "op" and t.text == "(":
             self.take()
+            self.enter(t.offset)
             node = self.expr()
             self.expect(")", "')'")
+            self.depth -= 1
             return node
         if t.kind == "op" and t.text == "-":
             self.take()
+            self.enter(t.offset)
             operand = self.atom()
+            self.depth -= 1
             return Arith("-", Number(Fraction(0), offset=t.offset), operand, offset=t.offset)
         if t.kind == "name":
             if t.text in ("true", "false"):
@@ -253,18 +289,51 @@ class _Parser:
             self.take()
             if self.at("("):
                 self.take()
+                self.enter(t.offset)
                 args = [self.expr()]
                 while self.at(","):
                     self.take()
                     args.append(self.expr())
                 self.expect(")", "',' or ')' after the arguments")
+                self.depth -= 1
                 return Call(t.text, tuple(args), offset=t.offset)
             return Name(t.text, offset=t.offset)
         raise ParseError(t.offset, f"expected a name, number or '(', found {self._found()}")
 
 
+def _too_deep() -> str:
+    return (f"the condition nests more than {MAX_DEPTH} levels deep (parentheses, 'not', '-', "
+            "or the terms of a sum); write it flatter")
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, (Not, IsNone, Member)):
+        return (node.operand,)
+    if isinstance(node, (And, Or)):
+        return node.operands
+    if isinstance(node, (Compare, Arith)):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def _check_depth(root: Node) -> None:
+    """Refuse a tree more than MAX_DEPTH nodes high (a long chain of `+` is one, though
+    the parser reads it without recursion). Iterative: it must not recurse itself."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ParseError(node.offset, _too_deep())
+        stack.extend((child, depth + 1) for child in children(node))
+
+
 def parse(text: str) -> Node:
-    """Parse a condition; raise ParseError with the offset of the first problem."""
+    """Parse a condition; raise ParseError with the offset of the first problem.
+    The tree returned is at most MAX_DEPTH nodes high."""
     if not text.strip():
         raise ParseError(0, "empty condition")
-    return _Parser(text).parse()
+    node = _Parser(text).parse()
+    _check_depth(node)
+    return node

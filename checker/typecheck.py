@@ -13,7 +13,8 @@ from . import ir, syntax
 from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Vocabulary
 
 DURATIONS = ("hours", "days", "working_days")
-FUNCTIONS = DURATIONS + ("years", "discretion")
+FUNCTIONS = syntax.FUNCTIONS  # one list: the vocabulary refuses these as names
+assert set(DURATIONS) <= set(FUNCTIONS)
 
 
 class TypeProblem(Exception):

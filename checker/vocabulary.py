@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .errors import Location
+from . import syntax
+from .errors import Line, Location, Text
 
 if TYPE_CHECKING:  # ir imports this module; the axioms are typed expressions of ir
     from .ir import Axiom
@@ -19,16 +20,28 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _condition_name(value: str) -> str:
+    problem = syntax.name_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# A fact, an outcome or an enum value: a name the condition language can write.
+Name = Annotated[str, AfterValidator(_condition_name)]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+
+
 class BoolSpec(_Strict):
     type: Literal["bool"]
-    meaning: str
+    meaning: Text
     asked_by: tuple[str, ...] = ()
 
 
 class EnumSpec(_Strict):
     type: Literal["enum"]
-    values: tuple[str, ...] = Field(min_length=2)
-    meaning: str
+    values: tuple[Name, ...] = Field(min_length=2)
+    meaning: Text
     asked_by: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -40,10 +53,10 @@ class EnumSpec(_Strict):
 
 class NumberSpec(_Strict):
     type: Literal["number"]
-    unit: str
-    range: tuple[float, float]
+    unit: Line
+    range: tuple[Finite, Finite]  # .inf, .nan and 1e400 (read as inf) have no exact value
     integer: bool = False
-    meaning: str
+    meaning: Text
     asked_by: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -56,18 +69,19 @@ class NumberSpec(_Strict):
 class TimestampSpec(_Strict):
     type: Literal["timestamp"]
     optional: bool = False
-    meaning: str
+    meaning: Text
     asked_by: tuple[str, ...] = ()
 
 
-Spec = Union[BoolSpec, EnumSpec, NumberSpec, TimestampSpec]
+# chosen by `type`, so that an error is the chosen spec's, not one line per kind of spec
+Spec = Annotated[Union[BoolSpec, EnumSpec, NumberSpec, TimestampSpec], Field(discriminator="type")]
 
 
 class AxiomSpec(_Strict):
     """One background rule of the life of an order, in the condition language."""
 
     id: str
-    meaning: str = Field(min_length=1)
+    meaning: Text = Field(min_length=1)
     holds: str = Field(min_length=1)
 
     @field_validator("id")
@@ -79,8 +93,8 @@ class AxiomSpec(_Strict):
 
 
 class VocabularyFile(_Strict):
-    facts: dict[str, Spec]
-    outcomes: dict[str, Spec]
+    facts: dict[Name, Spec]
+    outcomes: dict[Name, Spec]  # bool, enum or number: `load_vocabulary` refuses a timestamp
     axioms: list[AxiomSpec] = []
 
 
