@@ -337,15 +337,6 @@ class GroupSearch:
             self.smt.compile(atom)  # any calendar definitions they need, before the solver is copied
         return self.first_cell(self.clash_exists(orders), atoms)
 
-    def plain_cell(self, constraints: list[z3.BoolRef], atoms: list[ir.Expr]) -> list[tuple[ir.Expr, bool]] | None:
-        """`first_cell` over quantifier-free `constraints` (with the group's clauses
-        available behind their indicators)."""
-        for atom in atoms:
-            self.smt.compile(atom)  # any calendar definitions they need, before the solver is copied
-        solver = self._solver_copy()
-        solver.add(*constraints)
-        return self.first_cell(solver, atoms)
-
     def canonical_point(self, constraints: list[z3.BoolRef], names: Iterable[str]) -> dict[str, Any] | None:
         """The canonical point of the quantifier-free `constraints`: the variables `names`
         (facts or outcomes) fixed one at a time, in vocabulary order with the facts that
