@@ -172,6 +172,20 @@ def _number(t: NumberType, chooser: Chooser) -> Fraction:
     return Fraction(int(value)) if t.integer else value
 
 
+def forget_facts(vocabulary: Vocabulary, facts: dict[str, FactValue], chooser: Chooser,
+                 most: int = 3) -> dict[str, FactValue]:
+    """`facts` with up to `most` bool or enum facts left out: a case that does not say
+    everything, as real cases don't (the solver leaves such a fact free; the evaluator
+    tries each of its values)."""
+    finite = [n for n, v in vocabulary.facts.items() if n in facts and isinstance(v.type, (BoolType, EnumType))]
+    out = dict(facts)
+    for _ in range(chooser.integer(0, most)):
+        if not finite:
+            break
+        out.pop(finite.pop(chooser.integer(0, len(finite) - 1)), None)
+    return out
+
+
 def random_cases(vocabulary: Vocabulary, count: int, seed: int = 0) -> list[dict[str, FactValue]]:
     chooser = RandomChooser(seed)
     return [generate_facts(vocabulary, chooser) for _ in range(count)]

@@ -278,17 +278,73 @@ class _Decider:
         return result
 
 
+MAX_COMPLETIONS = 4096  # completions of unknown facts the evaluator enumerates at the most
+
+
+class _Completions:
+    """A case whose bool or enum facts are not all given: the solver leaves such a fact
+    free, so a case is consistent when some completion of it (keeping the life of an
+    order) is, and an outcome can take every value some consistent completion allows.
+    One `_Decider` per completion."""
+
+    def __init__(self, vocabulary: Vocabulary, conjuncts: list[ir.Conjunct], facts: dict[str, FactValue],
+                 unknown: list[str]):
+        from .semantics.axioms import violations  # late: that module reads this one
+
+        domains = [_domain(vocabulary.facts[n].type) for n in unknown]
+        self.deciders = []
+        for values in itertools.product(*domains):
+            complete = {**facts, **dict(zip(unknown, values))}
+            if not violations(vocabulary, complete):
+                self.deciders.append(_Decider(vocabulary, conjuncts, complete))
+        self.residuals = {o: r for d in self.deciders for o, r in d.residuals.items()}
+
+    def consistent(self, orders: list[int]) -> bool:
+        return any(d.consistent([o for o in orders if o in d.residuals]) for d in self.deciders)
+
+    def possible_values(self, orders: list[int]) -> dict[str, list]:
+        """As `_Decider.possible_values`, over every consistent completion: an outcome that
+        some completion leaves unmentioned can take any value, so it is left out (open)."""
+        per_completion = []
+        for d in self.deciders:
+            mine = [o for o in orders if o in d.residuals]
+            if d.consistent(mine):
+                per_completion.append(d.possible_values(mine))
+        mentioned = {n for values in per_completion for n in values}
+        merged: dict[str, list] = {}
+        free: set[str] = set()
+        for values in per_completion:
+            free |= mentioned - set(values)
+            for name, found in values.items():
+                target = merged.setdefault(name, [])
+                target.extend(v for v in found if v not in target)
+        return {n: v for n, v in merged.items() if n not in free}
+
+
+def _decider(vocabulary: Vocabulary, conjuncts: list[ir.Conjunct], facts: dict[str, FactValue]):
+    """A decider for the facts: one, or one per completion of the bool and enum facts
+    that the conjuncts read and the facts do not give."""
+    read = {n for c in conjuncts for n in ir.facts(c.guard) | ir.facts(c.body)}
+    unknown = [n for n in vocabulary.facts if n in read and n not in facts
+               and isinstance(vocabulary.facts[n].type, (BoolType, EnumType))]
+    if not unknown:
+        return _Decider(vocabulary, conjuncts, facts)
+    if math.prod(len(_domain(vocabulary.facts[n].type)) for n in unknown) > MAX_COMPLETIONS:
+        raise MissingFact(f"too many unknown facts to enumerate: {', '.join(unknown)}")
+    return _Completions(vocabulary, conjuncts, facts, unknown)
+
+
 def consistent(vocabulary: Vocabulary, conjuncts, facts: dict[str, FactValue]) -> bool:
     """Whether the conjuncts can all hold for these facts (the facts must cover every
     fact they read)."""
-    decider = _Decider(vocabulary, list(conjuncts), facts)
+    decider = _decider(vocabulary, list(conjuncts), facts)
     return decider.consistent([c.order for c in conjuncts if not c.is_discretion])
 
 
 def values_of(vocabulary: Vocabulary, conjuncts, facts: dict[str, FactValue], outcome: str) -> list | None:
     """The values `outcome` can take under the conjuncts for these facts (at most two
     listed for a number), or None when the conjuncts clash."""
-    decider = _Decider(vocabulary, list(conjuncts), facts)
+    decider = _decider(vocabulary, list(conjuncts), facts)
     active = [c.order for c in conjuncts if not c.is_discretion and c.order in decider.residuals]
     if not decider.consistent(active):
         return None
@@ -325,7 +381,7 @@ def decide_conjuncts(vocab: Vocabulary, all_conjuncts, facts: dict[str, FactValu
     """`decide` for any list of conjuncts (a part of a policy, or another reading of it)."""
     conjuncts = [c for c in all_conjuncts if not c.is_discretion]
     by_order = {c.order: c for c in all_conjuncts}
-    decider = _Decider(vocab, list(all_conjuncts), facts)
+    decider = _decider(vocab, list(all_conjuncts), facts)
     active = [c.order for c in conjuncts if c.order in decider.residuals]
     clashes: list[CaseClash] = []
     clashed: set[str] = set()

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.cases import Case
-from checker.casegen import DrawChooser, generate_facts
+from checker.casegen import DrawChooser, forget_facts, generate_facts
 from checker.errors import Location
 from checker.evaluate import decide
 from checker.workspace import Workspace
@@ -78,3 +78,16 @@ def test_a_ranked_set_agrees(data) -> None:
     policy_set = load_set(ENCODINGS, "marketplace-xstron", workspace.vocabulary, set(workspace.documents))
     facts = generate_facts(workspace.vocabulary, DrawChooser(data.draw, st))
     _compare(workspace, policy_set.documents, facts, policy_set.ranks)
+
+
+@pytest.mark.skipif(SEED_WORKSPACE is None, reason="no seed encodings")
+@settings(max_examples=at_least(300))
+@given(data=st.data())
+def test_cases_that_leave_facts_unknown_agree(data) -> None:
+    """A case may leave bool and enum facts out (they are unknown): the solver leaves
+    them free, the evaluator tries every value that keeps the life of an order."""
+    workspace = SEED_WORKSPACE
+    names = data.draw(st.sampled_from([(n,) for n in sorted(workspace.documents)]))
+    chooser = DrawChooser(data.draw, st)
+    facts = forget_facts(workspace.vocabulary, generate_facts(workspace.vocabulary, chooser), chooser)
+    _compare(workspace, names, facts)
