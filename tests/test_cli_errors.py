@@ -18,21 +18,9 @@ from checker.certify import CertificateError
 from checker.smt_settings import solver_version
 
 from .conftest import ROOT, Encodings
+from .fixtures import contradicting_shop
 
-SOURCE = "Orders may be cancelled.\nOrders cannot be cancelled more than 24 hours after ordering.\n"
-ENCODING = """\
-document: shop
-title: a shop that contradicts itself
-clauses:
-  - id: "1"
-    quote: "Orders may be cancelled."
-    when: request == cancel
-    then: cancellation_allowed
-  - id: "2"
-    quote: "Orders cannot be cancelled more than 24 hours after ordering."
-    when: request == cancel and hours(order_placed_at, request_at) > 24
-    then: not cancellation_allowed
-"""
+SOURCE, ENCODING = contradicting_shop.SOURCE, contradicting_shop.encoding()
 HINT = "(a bug in clausecheck, not a finding; rerun with --debug for the traceback)"
 
 # A child process whose evaluator refuses every clash witness the solver finds.

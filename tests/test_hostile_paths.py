@@ -27,24 +27,11 @@ from checker.report import write_report
 from checker.workspace import Workspace
 
 from .conftest import CASES, ENCODINGS
+from .fixtures import contradicting_shop
 
 SECRET = "hunter2-token"
-SOURCE = "Orders may be cancelled.\nOrders cannot be cancelled more than 24 hours after ordering.\n"
-ENCODING = """\
-document: shop
-title: a shop that contradicts itself
-source: {source}
-clauses:
-  - id: "1"
-    quote: "Orders may be cancelled."
-    when: request == cancel
-    then: cancellation_allowed
-  - id: "2"
-    quote: "Orders cannot be cancelled more than 24 hours after ordering."
-    when: request == cancel and hours(order_placed_at, request_at) > 24
-    then: not cancellation_allowed
-"""
-SOURCE_LINE = 3  # the line of `source:` in ENCODING
+SOURCE = contradicting_shop.SOURCE
+SOURCE_LINE = 3  # the line of `source:` in the encoding
 
 
 @pytest.fixture
@@ -65,7 +52,7 @@ def repo(tmp_path: Path, monkeypatch) -> Path:
 
 
 def write_shop(root: Path, source: str) -> None:
-    (root / "encodings" / "shop" / "encoding.yaml").write_text(ENCODING.format(source=source), encoding="utf-8")
+    (root / "encodings" / "shop" / "encoding.yaml").write_text(contradicting_shop.encoding(source), encoding="utf-8")
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -152,7 +139,7 @@ def test_d1_an_encoding_or_vocabulary_linked_outside_is_refused(repo: Path) -> N
 def test_d1_a_document_folder_linked_outside_is_refused(repo: Path) -> None:
     outside = repo.parent / "outside"
     shutil.copytree(repo / "encodings" / "shop", outside / "shop2")
-    (outside / "shop2" / "encoding.yaml").write_text(ENCODING.format(source="source.txt").replace("document: shop", "document: shop2"))
+    (outside / "shop2" / "encoding.yaml").write_text(contradicting_shop.encoding("source.txt").replace("document: shop", "document: shop2"))
     (repo / "encodings" / "shop2").symlink_to(outside / "shop2")
     code, out, err = run("check", "encodings")
     assert code == cli.EXIT_INPUT and out == ""
@@ -310,7 +297,7 @@ def shop_report():
         shutil.copy(ENCODINGS / "vocabulary.yaml", root / "vocabulary.yaml")
         (root / "shop").mkdir()
         (root / "shop" / "source.txt").write_text(SOURCE, encoding="utf-8")
-        (root / "shop" / "encoding.yaml").write_text(ENCODING.format(source="source.txt"), encoding="utf-8")
+        (root / "shop" / "encoding.yaml").write_text(contradicting_shop.encoding("source.txt"), encoding="utf-8")
         workspace = Workspace.load([root])
         policy = workspace.policy(("shop",))
         yield [analyse(policy, "shop")], workspace.vocabulary, {"shop": policy}, root
