@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import ir, timecalc
+from .linked import linked_groups
 from .cases import FactValue
 from .policy import Policy
 from .verdict import CaseClash, CaseProof, OutcomeVerdict, clash_outcomes, deletion_minimal, rank_winner, set_aside
@@ -197,32 +198,8 @@ class _Decider:
             self.residuals[c.order] = _Residual(c, guard, body, frozenset(ir.outcomes(guard) | ir.outcomes(body)))
 
     def components(self, members: list[_Residual]) -> list[tuple[list[str], list[_Residual]]]:
-        parent: dict[str, str] = {}
-
-        def find(x: str) -> str:
-            while parent.setdefault(x, x) != x:
-                x = parent[x]
-            return x
-
-        for r in members:
-            names = sorted(r.outcomes)
-            for n in names[1:]:
-                parent[find(n)] = find(names[0])
-            if names:
-                find(names[0])
-        groups: dict[str, tuple[list[str], list[_Residual]]] = {}
-        for name in parent:
-            groups.setdefault(find(name), ([], []))[0].append(name)
-        loose = []
-        for r in members:
-            if r.outcomes:
-                groups[find(next(iter(r.outcomes)))][1].append(r)
-            else:
-                loose.append(r)
-        result = list(groups.values())
-        if loose:
-            result.append(([], loose))
-        return result
+        """The members linked through the outcomes they mention (those mentioning none: one group)."""
+        return linked_groups(members, lambda r: r.outcomes)
 
     def worlds(self, names: list[str], members: list[_Residual]):
         """Yield (assignment of finite outcomes, number sets) for every consistent world."""

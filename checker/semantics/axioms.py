@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .. import ir
 from ..evaluate import evaluate
+from ..linked import linked_groups
 from ..verdict import deletion_minimal
 from ..vocabulary import BoolType, EnumType, TimestampType, Vocabulary
 
@@ -139,20 +140,7 @@ def _joint(vocabulary: Vocabulary, full: dict[str, Any], known: set[str], pendin
     """Groups of axioms that read unknown bool or enum facts and that no values of those
     facts satisfy together."""
     usable = [p for p in pending if all(_domain(vocabulary, n) is not None for n in p.reads - known)]
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            x = parent[x]
-        return x
-
-    for p in usable:
-        first, *rest = sorted(p.reads - known)
-        for n in rest:
-            parent[root(n)] = root(first)
-    groups: dict[str, list[_Prepared]] = {}
-    for p in usable:
-        groups.setdefault(root(min(p.reads - known)), []).append(p)
+    groups = [members for _, members in linked_groups(usable, lambda p: p.reads - known)]
 
     def satisfiable(members: list[_Prepared]) -> bool | None:
         unknown = [n for n in vocabulary.facts if any(n in p.reads and n not in known for p in members)]
@@ -170,7 +158,7 @@ def _joint(vocabulary: Vocabulary, full: dict[str, Any], known: set[str], pendin
         return False
 
     found = []
-    for members in groups.values():
+    for members in groups:
         if satisfiable(members) is not False:
             continue
         core = deletion_minimal(members, lambda subset: bool(subset) and satisfiable(subset) is False)
