@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import InputError, Line, Location, Problem, field_path, shown
 from .inputs.paths import CASES_LIMIT, read_text
-from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Vocabulary
+from .vocabulary import BoolType, EnumType, NumberType, Vocabulary
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(2100, 1, 1, tzinfo=timezone.utc)

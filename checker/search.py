@@ -29,7 +29,7 @@ from .cases import EARLIEST, LATEST, FactValue
 from .components import outcome_groups
 from .policy import Policy
 from .smt import BudgetSpent, SmtPolicy, SolverUnknown, gave_up, local_seconds
-from .verdict import deletion_minimal, deletion_minimal_cored
+from .verdict import deletion_minimal_cored
 from .vocabulary import BoolType, EnumType, TimestampType
 
 __all__ = ["BudgetSpent", "Found", "GroupSearch", "PairSearch", "SearchGaveUp", "SolverUnknown"]
