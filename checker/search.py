@@ -186,7 +186,8 @@ class GroupSearch:
                 candidate.add(z3.Or(*[z3.And(select[o], z3.Not(z3.substitute(smt.formula[o], *values)))
                                       for o in self.rules]))
                 continue
-            core = deletion_minimal_cored(chosen, lambda s: self._core(fixed, s), smt.core_orders(answer.core))
+            core = deletion_minimal_cored(chosen, lambda s: self._core(fixed, s, remember=False),
+                                          smt.core_orders(answer.core))
             found.append(Found(tuple(core), self._facts(model)))
             candidate.add(z3.Not(z3.And(*[select[o] for o in core])))
         return _minimal(found)
@@ -242,8 +243,12 @@ class GroupSearch:
         return deletion_minimal_cored(others, lambda s: self._core([guard, violated], s),
                                       self.smt.core_orders(answer.core))
 
-    def _core(self, formulas: list[z3.BoolRef], orders) -> list[int] | None:
-        answer = self._ask(formulas + self._lits(orders))
+    def _core(self, formulas: list[z3.BoolRef], orders, remember: bool = True) -> list[int] | None:
+        """None when the formulas and the conjuncts `orders` are consistent, else the
+        conjuncts of an unsat core. `remember`: memoise (not for one-off fact literals,
+        which would only fill the memo)."""
+        assumptions = formulas + self._lits(orders)
+        answer = self._ask(assumptions) if remember else self._check(assumptions)
         return None if answer.verdict == "sat" else self.smt.core_orders(answer.core)
 
     def satisfiable(self, condition: ir.Expr) -> bool:
