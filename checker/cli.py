@@ -17,7 +17,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__
+from . import __version__, interrupts
 from .errors import InputError
 
 EXIT_OK, EXIT_FAIL, EXIT_INPUT, EXIT_UNDECIDED, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -407,11 +407,17 @@ _OUTPUT_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _plain_console()
+    with interrupts.watched():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if getattr(args, "solver_seed", None) is not None:
             from .smt_settings import set_seed
             set_seed(args.solver_seed)  # before any solver is built
         code = args.run(args)  # each command builds its whole output before printing any of it
+        interrupts.stop_if_interrupted()  # a Ctrl-C that was swallowed on the way
         sys.stdout.flush()  # here, not at exit, so that a failed write is reported
         return code
     except InputError as exc:
@@ -434,4 +440,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)  # e.g. --out where one may not write
         return EXIT_INPUT
     except Exception as exc:  # SystemExit and KeyboardInterrupt are not Exceptions
+        if interrupts.seen():  # a Ctrl-C that surfaced wrapped in another exception
+            print("clausecheck: interrupted", file=sys.stderr)
+            return EXIT_INTERRUPTED
         return _internal_error(exc, args.debug)

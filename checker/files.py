@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from .errors import InputError, Location, fail
+from .interrupts import stop_if_interrupted
 from .inputs.paths import resolved
 
 
@@ -87,6 +88,7 @@ def write_folder(path: Path | str, files: dict[str, bytes], replaceable: Callabl
             for name, content in files.items():
                 (staging / name).write_bytes(content)
             os.chmod(staging, _new_mode(target, 0o777))  # mkdtemp makes it private
+            stop_if_interrupted()  # a Ctrl-C swallowed on the way: keep the previous folder
             _swap_in(staging, target)
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # after the swap: the previous folder

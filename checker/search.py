@@ -28,7 +28,7 @@ from . import ir
 from .cases import EARLIEST, LATEST, FactValue
 from .components import outcome_groups
 from .policy import Policy
-from .smt import BudgetSpent, SmtPolicy, SolverUnknown, gave_up, local_seconds
+from .smt import BudgetSpent, SmtPolicy, SolverUnknown, gave_up, local_seconds, new_solver
 from .verdict import deletion_minimal_cored
 from .vocabulary import BoolType, EnumType, TimestampType
 
@@ -137,7 +137,7 @@ class GroupSearch:
     def _solver_copy(self) -> z3.Solver:
         """A new solver with the axioms and calendar definitions (for questions that add
         their own assertions, or quantifiers)."""
-        solver = z3.Solver(ctx=self.smt.ctx)
+        solver = new_solver(self.smt.ctx)
         if self.smt.timeout_ms:
             solver.set("timeout", self.smt.timeout_ms)
         solver.add(self.smt.solver.assertions())  # axioms and calendar definitions

@@ -16,6 +16,7 @@ from typing import Any
 import z3
 
 from . import ir
+from .interrupts import stop_if_interrupted
 from .cases import EARLIEST, LATEST, FactValue
 from .policy import Policy
 from .vocabulary import BoolType, EnumType, NumberType, TimestampType, Variable
@@ -52,6 +53,15 @@ def gave_up(reason: str) -> Exception:
     return SolverUnknown(reason)
 
 
+def new_solver(ctx: z3.Context) -> z3.Solver:
+    """A solver that leaves SIGINT to Python: Z3's own handler would swallow a Ctrl-C
+    whenever the check it cancels finishes anyway (`checker.interrupts`). A Ctrl-C
+    during a check takes effect when the check returns, within its time limit."""
+    solver = z3.Solver(ctx=ctx)
+    solver.set("ctrl_c", False)
+    return solver
+
+
 @dataclass(frozen=True)
 class Answer:
     verdict: str  # "sat" | "unsat"
@@ -69,7 +79,7 @@ class SmtPolicy:
         self.deadline = deadline
         self.vocab = policy.vocabulary
         self.ctx = z3.Context()
-        self.solver = z3.Solver(ctx=self.ctx)
+        self.solver = new_solver(self.ctx)
         if timeout_ms:
             self.solver.set("timeout", timeout_ms)
         self.vars: dict[str, z3.ExprRef] = {}
@@ -365,7 +375,9 @@ class SmtPolicy:
         return [self._indicator_ast[o] for o in orders]
 
     def charge(self) -> None:
-        """Called before every question: `BudgetSpent` once the run's deadline has passed."""
+        """Called before every question: `BudgetSpent` once the run's deadline has passed,
+        KeyboardInterrupt once Ctrl-C has been pressed (even if it was swallowed)."""
+        stop_if_interrupted()
         if self.deadline is not None and time.monotonic() >= self.deadline:
             raise BudgetSpent("the analysis used up its time budget")
 
