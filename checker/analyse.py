@@ -26,7 +26,7 @@ from .components import outcome_groups
 from .evaluate import consistent, decide_conjuncts, evaluate
 from .findings import Analysis, Finding, PropertyResult
 from .load import Property
-from .policy import Policy, repeated_in_source, same_rule
+from .policy import Policy, narrowed, repeated_in_source, same_rule
 from .search import BudgetSpent, Found, GroupSearch, SearchGaveUp, SolverUnknown
 from .sourcetext import normalise
 from .verdict import clash_outcomes, rank_winner, unique_clauses
@@ -113,6 +113,7 @@ def analyse(policy: Policy, name: str, options: Options | None = None,
                 f"clauses were not analysed ({_names(left)})", left, documents=_docs(left)))
             break
         _GroupAnalysis(merged, raw, group, options, result, shared, deadline).run()
+    result.findings.extend(shared.dead_findings())
     result.findings.extend(shared.overrides())
     result.findings.extend(shared.implications())
     result.findings.extend(shared.readings())
@@ -125,6 +126,12 @@ def analyse(policy: Policy, name: str, options: Options | None = None,
     return result
 
 
+def _exceptions(conjuncts) -> tuple[ir.Clause, ...]:
+    """The exceptions that narrow any of `conjuncts`, in the order of the text."""
+    found = {e.key: e for c in conjuncts for e, _ in c.narrowed_by}
+    return tuple(sorted(found.values(), key=lambda e: e.location.line))
+
+
 class _Shared:
     """What the groups find about clauses that can span several groups, gathered so
     that each is reported once: dead clauses, exceptions and the clashes they resolve,
@@ -132,11 +139,44 @@ class _Shared:
 
     def __init__(self, policy: Policy, scope: Scope):
         self.policy, self.scope = policy, scope
-        self.dead: set[tuple[str, str]] = set()
+        self.dead: set[int] = set()  # the conjuncts that never apply
+        self.dead_why: dict[tuple[str, str], bool] = {}  # clause -> its own condition cannot hold
+        self.dead_by_inferred: set[int] = set()  # dead conjuncts that would apply but for an inferred exception
         self.exceptions: dict[tuple[str, str], set[tuple[str, str]]] = {}  # exception -> the clauses it overrides
         self.resolved: dict[tuple[str, str], list[tuple[tuple[int, ...], Finding]]] = {}
+        self.inferred: set[tuple[str, str]] = set()  # inferred exceptions whose clashes were reported as such
         self.implied: dict[int, tuple[int, ...] | None] = {}  # conjunct order -> a minimal support, None: not implied
         self.read: dict[tuple, dict] = {}
+
+    def clause_dead(self, key: tuple[str, str]) -> bool:
+        """Every conjunct of the clause never applies."""
+        return all(c.order in self.dead for c in self.policy.conjuncts if c.clause.key == key)
+
+    def dead_findings(self) -> list[Finding]:
+        """One finding per clause that never applies, or part of one that its exceptions
+        take whole."""
+        out = []
+        for key, unsatisfiable in self.dead_why.items():
+            parts = [c for c in self.policy.conjuncts if c.clause.key == key]
+            clause = parts[0].clause
+            gone = [c for c in parts if c.order in self.dead and c.order not in self.dead_by_inferred]
+            if unsatisfiable:
+                out.append(Finding("dead", "dead.unsatisfiable-condition", "error",
+                                   f"{clause.id} never applies: no case consistent with the background axioms meets its condition",
+                                   (clause,), documents=(clause.document,)))
+                continue
+            takers = _exceptions(gone)
+            names = ", ".join(e.id for e in takers)
+            if len(gone) == len(parts):
+                message = f"{clause.id} never applies: every case it speaks to is taken by its exception(s) {names}"
+                outcomes: tuple[str, ...] = ()
+            else:
+                outcomes = tuple(sorted({o for c in gone for o in c.constrains}))
+                message = (f"the part of {clause.id} on {_words(outcomes)} never applies: every case it speaks to is "
+                           f"taken by its exception(s) {names}; the rest of {clause.id} still applies")
+            out.append(Finding("dead", "dead.always-overridden", "error", message, (clause, *takers),
+                               outcomes=outcomes, documents=(clause.document,)))
+        return out
 
     # -- exceptions ---------------------------------------------------------------------------
 
@@ -150,6 +190,8 @@ class _Shared:
             targets = sorted((by_key[t] for t in self.exceptions[key]), key=lambda c: c.location.line)
             names = _names(targets)
             found = sorted(self.resolved.get(key, []), key=lambda r: r[0])
+            if not found and key in self.inferred:
+                continue  # what it resolves is reported as the clashes it would settle
             if not found:
                 out.append(Finding("override", "override.exception", "info",
                                    f"{exception.id} is an exception to {names}, but the two would not contradict "
@@ -172,7 +214,7 @@ class _Shared:
         conjuncts = self.policy.conjuncts
         own: dict[tuple[str, str], list[ir.Conjunct]] = {}
         for c in conjuncts:
-            if not c.is_discretion and c.clause.key not in self.dead:
+            if not c.is_discretion and c.order not in self.dead:
                 own.setdefault(c.clause.key, []).append(c)
         whole: dict[tuple[str, str], tuple[ir.Clause, ...]] = {}
         for key, parts in own.items():
@@ -275,6 +317,7 @@ class _GroupAnalysis:
         self.vocab = policy.vocabulary
         self.deadline = deadline
         self.search = GroupSearch(policy, group, options.timeout_ms, deadline)
+        self.clash_sets: set[tuple[int, ...]] = set()  # the minimal clashes `clashes` found
 
     def run(self) -> None:
         for step in (self.dead_clauses, self.clashes, self.overrides, self.implied, self.gaps, self.time_readings):
@@ -298,25 +341,22 @@ class _GroupAnalysis:
     # -- dead -------------------------------------------------------------------------------
 
     def dead_clauses(self) -> None:
-        seen = set()
+        """Record every conjunct of the group that never applies, and why (its clause's
+        condition cannot hold, or its exceptions take every case). Reported per clause
+        once every group is done (`_Shared.dead_findings`): a clause's conjuncts can sit
+        in different groups, and an exception takes only the part on what it decides."""
         for c in self.group:
-            if c.clause.key in seen or c.clause.key in self.shared.dead:
-                continue
-            seen.add(c.clause.key)
             if self.search.guard_satisfiable(c.order):
                 continue
-            self.shared.dead.add(c.clause.key)
-            if self.search.satisfiable(c.clause.when):
-                takers = [e for e in self.policy.clauses if e.document == c.clause.document and c.clause.id in e.overrides]
-                self._add(Finding(
-                    "dead", "dead.always-overridden", "error",
-                    f"{c.clause.id} never applies: every case it speaks to is taken by its exception(s) "
-                    f"{', '.join(e.id for e in takers)}",
-                    (c.clause, *takers), documents=(c.clause.document,)))
-            else:
-                self._add(Finding("dead", "dead.unsatisfiable-condition", "error",
-                                  f"{c.clause.id} never applies: no case consistent with the background axioms meets its condition",
-                                  (c.clause,), documents=(c.clause.document,)))
+            self.shared.dead.add(c.order)
+            stated = tuple((e, o) for e, o in c.narrowed_by if o.is_stated)
+            if len(stated) < len(c.narrowed_by) and self.search.satisfiable(narrowed(c.clause.when, stated)):
+                self.shared.dead_by_inferred.add(c.order)  # dead only if an inferred exception prevails
+                continue
+            unsatisfiable = self.shared.dead_why.get(c.clause.key)
+            if unsatisfiable is None:
+                unsatisfiable = not self.search.satisfiable(c.clause.when)
+                self.shared.dead_why[c.clause.key] = unsatisfiable
 
     # -- clashes ----------------------------------------------------------------------------
 
@@ -326,6 +366,7 @@ class _GroupAnalysis:
         except SearchGaveUp as exc:
             self._report_clashes(exc.found)  # what was found before the solver gave up stays reported
             raise
+        self.clash_sets = {f.orders for f in found_sets}
         self._report_clashes(found_sets)
 
     def _clash(self, search: GroupSearch, policy: Policy, found: Found, others: list[tuple[int, ...]]):
@@ -377,31 +418,106 @@ class _GroupAnalysis:
                               clauses, facts, region, outcomes, documents, detail=detail))
 
     def overrides(self) -> None:
-        """Record every exception the text makes, with the clashes it resolves (if any)."""
+        """Every clash the exceptions resolve, whether or not the exception is one of its
+        clauses (an exception on the refund method can resolve a clash of the clause it
+        narrows with a third). One the text's own exceptions resolve is recorded for
+        `_Shared.overrides` (info); one that only an inferred exception resolves is a
+        contradiction of the text, reported here with the exception that would settle it."""
         pairs = [(e, c) for c in unique_clauses(self.group) for e in self.policy.clauses
-                 if e.document == c.document and c.id in e.overrides]
+                 if e.document == c.document and c.id in e.overridden]
         if not pairs:
             return
         for e, c in pairs:
             self.shared.exceptions.setdefault(e.key, set()).add(c.key)
         raw_group = tuple(self.raw.conjuncts[c.order] for c in self.group)
         raw_search = GroupSearch(self.raw, raw_group, self.options.timeout_ms, self.deadline)
+        stated: tuple[Policy, GroupSearch] | None = None
+        unless_inferred: list[Found] = []
         try:
             raw_sets = raw_search.minimal_clashes()
             for found in sorted(raw_sets, key=lambda f: f.orders):
-                keys = {self.raw.conjuncts[o].clause.key for o in found.orders}
-                resolving = sorted({e.key for e, c in pairs if e.key in keys and c.key in keys})
-                if not resolving:
-                    continue
+                if found.orders in self.clash_sets:
+                    continue  # a clash the exceptions leave standing: reported by `clashes`
                 others = [f.orders for f in raw_sets if f is not found]
+                takers = _exceptions(self.policy.conjuncts[o] for o in found.orders)
+                members_keys = {self.policy.conjuncts[o].clause.key for o in found.orders}
+                takers = tuple(e for e in takers if e.key in members_keys) or takers  # the exception in the clash, if any
+                if self.policy.has_inferred_exceptions:
+                    if stated is None:
+                        only = self.policy.with_stated_exceptions_only()
+                        stated = (only, GroupSearch(only, tuple(only.conjuncts[c.order] for c in self.group),
+                                                    self.options.timeout_ms, self.deadline))
+                    if stated[1].clash_exists(found.orders).satisfiable():
+                        unless_inferred.append(found)
+                        continue
                 members, facts, region, _ = self._clash(raw_search, self.raw, found, others)
                 clauses, outcomes = unique_clauses(members), clash_outcomes(members)
                 finding = Finding("override", "override.exception", "info", "", clauses, facts, region, outcomes,
                                   _docs(clauses))
-                for key in resolving:
-                    self.shared.resolved.setdefault(key, []).append((found.orders, finding))
+                for exception in takers:
+                    self.shared.resolved.setdefault(exception.key, []).append((found.orders, finding))
+            self._report_inferred(stated, unless_inferred, raw_sets)
         finally:
-            self.out.solver_calls += raw_search.calls
+            self.out.solver_calls += raw_search.calls + (stated[1].calls if stated else 0)
+
+    def _report_inferred(self, stated: tuple[Policy, GroupSearch] | None, found_sets: list[Found],
+                         every: list[Found]) -> None:
+        """Clashes that stand unless an exception the encoder inferred prevails: warnings,
+        one per exception and clause it would narrow (the same contradiction met through
+        several clauses on the other side is one problem), each with a case where the
+        text's own exceptions do not settle it."""
+        if stated is None:
+            return
+        policy, search = stated
+        by_problem: dict[tuple, list[Found]] = {}
+        for found in found_sets:
+            narrowed = [(self.policy.conjuncts[m], e, o) for m in found.orders
+                        for e, o in self.policy.conjuncts[m].narrowed_by if not o.is_stated]
+            problem = (tuple(sorted({e.key for _, e, _ in narrowed})), tuple(sorted({c.clause.key for c, _, _ in narrowed})))
+            by_problem.setdefault(problem, []).append(found)
+        for (exception_keys, narrowed_keys), sets in sorted(by_problem.items(), key=lambda kv: kv[1][0].orders):
+            first = sets[0]
+            others = [f.orders for f in every if f is not first]
+            members, facts, region, _ = self._clash(search, policy, first, others)
+            every_member = [self.policy.conjuncts[o] for f in sets for o in f.orders]
+            clauses = unique_clauses(every_member)
+            outcomes = tuple(sorted({o for f in sets for o in clash_outcomes(tuple(self.policy.conjuncts[m] for m in f.orders))}))
+            by_key = {c.key: c for c in self.policy.clauses}
+            who = tuple(sorted((by_key[k] for k in exception_keys), key=lambda e: e.location.line))
+            over = tuple(sorted((by_key[k] for k in narrowed_keys), key=lambda c: c.location.line))
+            reasons = sorted({o.inferred for c in every_member for e, o in c.narrowed_by
+                              if not o.is_stated and o.inferred and e.key in exception_keys})
+            why = "; ".join(reasons) or "the encoding does not say that the text states it"
+            lost = self._lost_under(exception_keys, narrowed_keys)
+            names, wins = ", ".join(e.id for e in who), "prevails" if len(who) == 1 else "prevail"
+            first_names = _names(unique_clauses(members))
+            many = (f"; {len(sets)} sets of these clauses cannot all hold, the first {first_names}" if len(sets) > 1 else "")
+            self.shared.inferred.update(exception_keys)
+            self._add(Finding(
+                "clash", "clash.inferred-exception", "warning",
+                f"{_names(clauses)} contradict each other on {_words(outcomes)}{many}. Resolved only if {names} "
+                f"{wins} over {_names(over)}, an exception the encoding infers and the text does not state "
+                f"({why}){lost}",
+                (*clauses, *(e for e in who if e not in clauses)), facts, region, outcomes, _docs((*clauses, *who)),
+                detail={"inferred_exceptions": [e.id for e in who], "narrowed": [c.id for c in over],
+                        "clash_sets": [[c.id for c in unique_clauses(self.policy.conjuncts[o] for o in f.orders)] for f in sets]}))
+
+    def _lost_under(self, exception_keys: tuple, narrowed_keys: tuple) -> str:
+        """What of the narrowed clauses would never apply if the inferred exceptions
+        prevail (reported here, not as a dead clause: it rests on the encoder's reading)."""
+        parts = []
+        for key in narrowed_keys:
+            own = [c for c in self.policy.conjuncts if c.clause.key == key]
+            gone = [c for c in own if c.order in self.shared.dead_by_inferred]
+            if not gone:
+                continue
+            clause = own[0].clause
+            if len(gone) == len(own):
+                parts.append(f"{clause.id} would never apply")
+            else:
+                parts.append(f"the part of {clause.id} on {_words(tuple(sorted({o for c in gone for o in c.constrains})))} "
+                             f"would never apply")
+        return f"; if it does, {' and '.join(parts)}" if parts else ""
 
     # -- implied ----------------------------------------------------------------------------
 
@@ -409,7 +525,7 @@ class _GroupAnalysis:
         """Record, for each requirement of a live clause, a minimal set of other clauses'
         requirements that implies it (or that none does)."""
         dead = self.shared.dead
-        rules = [c for c in self.group if not c.is_discretion and c.clause.key not in dead]
+        rules = [c for c in self.group if not c.is_discretion and c.order not in dead]
         for c in rules:
             others = [o.order for o in rules if o.clause.key != c.clause.key]
             support = self.search.implied_by(c.order, others)
@@ -474,7 +590,7 @@ class _GroupAnalysis:
         done = set()
         for c in self.group:
             clause = c.clause
-            if clause.key in done or clause.key in self.shared.dead:
+            if clause.key in done or self.shared.clause_dead(clause.key):
                 continue
             done.add(clause.key)
             for atom, other, term, reading, sentence in _other_readings(clause):

@@ -30,10 +30,11 @@ IDENTIFYING_DETAIL = ("outcome", "property", "term", "quote", "sentence", "numbe
 RULES = {
     "clash.within-document": "Facts under which a minimal set of clauses of one document cannot all hold",
     "clash.across-documents": "Facts under which a minimal set of clauses of several documents cannot all hold",
+    "clash.inferred-exception": "A clash that stands unless an exception the encoding infers (the text does not state it) prevails",
     "override.exception": "An exception the text makes, and the clash it resolves",
     "override.rank": "A clash between documents of a ranked set, resolved by rank",
     "dead.unsatisfiable-condition": "A clause whose condition no case meets",
-    "dead.always-overridden": "A clause every case of which is taken by its exceptions",
+    "dead.always-overridden": "A clause (or its part on some outcomes) every case of which is taken by its exceptions",
     "gap.open-outcome": "Facts for which no clause decides an outcome the request asks about",
     "gap.no-clause": "An outcome a request asks about that no clause decides at all",
     "duplicate.same-text": "The same text encoded twice",

@@ -200,6 +200,22 @@ def numeric_type(e: Expr) -> NumberType:
 
 
 @dataclass(frozen=True)
+class Override:
+    """One entry of a clause's `overrides`: the clause it is an exception to, and on what
+    authority. `stated`: the words of the text that make the exception ("absolute
+    exception", "irrespective of"); `inferred`: the encoder's reason, where the text
+    does not say so. An inferred exception does not silence the clash it resolves."""
+
+    target: str
+    stated: str | None = None
+    inferred: str | None = None
+
+    @property
+    def is_stated(self) -> bool:
+        return self.stated is not None
+
+
+@dataclass(frozen=True)
 class Clause:
     document: str
     id: str
@@ -209,7 +225,7 @@ class Clause:
     then: Expr
     when_text: str
     then_text: str
-    overrides: tuple[str, ...]
+    overrides: tuple[Override, ...]
     note: str
     location: Location = field(compare=False)
     source_lines: tuple[int, ...] = field(default=(), compare=False)
@@ -222,6 +238,16 @@ class Clause:
     @property
     def key(self) -> tuple[str, str]:
         return (self.document, self.id)
+
+    @property
+    def overridden(self) -> tuple[str, ...]:
+        """The ids of the clauses this one is an exception to."""
+        return tuple(o.target for o in self.overrides)
+
+    @property
+    def decides(self) -> frozenset[str]:
+        """The outcomes its `then` speaks to (an exception narrows only these)."""
+        return frozenset(outcomes(self.then))
 
 
 @dataclass(frozen=True)
@@ -241,7 +267,8 @@ class Conjunct:
     """One top-level conjunct of a clause's `then`, under the clause's effective guard.
 
     The unit of reasoning: a clash names conjuncts, reported as their clauses.
-    `guard` already excludes the cases taken by exceptions (`overrides`).
+    `guard` already excludes the cases taken by the exceptions that decide an outcome
+    this conjunct speaks to (`narrowed_by`); its other conjuncts still apply there.
     """
 
     clause: Clause
@@ -249,6 +276,7 @@ class Conjunct:
     guard: Expr
     body: Expr
     order: int  # position in the document set, fixes every canonical choice
+    narrowed_by: tuple[tuple[Clause, Override], ...] = ()  # the exceptions taken out of `guard`
 
     @property
     def constrains(self) -> frozenset[str]:

@@ -163,6 +163,12 @@ def validate(model: type[BaseModel], path: Path, root: Any) -> Any:
 # ---- schemas -------------------------------------------------------------------------
 
 
+def _override(entry: "str | OverrideSpec") -> ir.Override:
+    if isinstance(entry, str):  # the older form: a bare id, which says nothing of the text's authority
+        return ir.Override(entry, inferred="")
+    return ir.Override(entry.clause, entry.stated, entry.inferred)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -175,13 +181,35 @@ class AcceptSpec(_Strict):
     reason: Text = Field(min_length=1)
 
 
+class OverrideSpec(_Strict):
+    """An exception to another clause, and on what authority: `stated` quotes the words of
+    the text that make it (they must be in the source), `inferred` gives the encoder's
+    reason where the text does not say so. A bare id is read as inferred."""
+
+    clause: Line = Field(min_length=1)
+    stated: Text | None = Field(default=None, min_length=1)
+    inferred: Text | None = Field(default=None, min_length=1)
+
+    @field_validator("clause", mode="before")
+    @classmethod
+    def _id_is_text(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)):
+            raise ValueError(f"write the id in quotes (\"{value}\"), or YAML reads it as a number")
+        return value
+
+    def model_post_init(self, context: Any) -> None:
+        if (self.stated is None) == (self.inferred is None):
+            raise ValueError("an exception is either `stated` (the words of the text that make it) "
+                             "or `inferred` (why the encoding reads it so), not both or neither")
+
+
 class ClauseSpec(_Strict):
     id: Line = Field(min_length=1)
     heading: Line = ""
     quote: str | list[str]
     when: str | bool = True
     then: str
-    overrides: list[str] = []
+    overrides: list[Line | OverrideSpec] = []
     note: Text = ""
     accept: list[AcceptSpec] = []
 
@@ -470,20 +498,30 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
             document=data.document, id=spec.id, heading=spec.heading, quotes=quotes,
             when=when, then=then,
             when_text=spec.when if isinstance(spec.when, str) else str(spec.when).lower(),
-            then_text=spec.then, overrides=tuple(spec.overrides), note=spec.note,
+            then_text=spec.then, overrides=tuple(_override(o) for o in spec.overrides), note=spec.note,
             location=where, source_lines=tuple(lines),
             accepted=tuple((a.rule, a.reason) for a in spec.accept),
         ))
 
     graph: dict[str, set[str]] = {}
+    by_id = {c.id: c for c in clauses}
     for i, spec in enumerate(data.clauses):
-        for j, target in enumerate(spec.overrides):
+        for j, entry in enumerate(spec.overrides):
+            target, at = _override(entry).target, position(path, root, ("clauses", i, "overrides", j))
             if target not in ids:
-                problems.append(Problem(position(path, root, ("clauses", i, "overrides", j)), f"overrides {target!r}: no clause with that id in {folder.name}"))
+                problems.append(Problem(at, f"overrides {target!r}: no clause with that id in {folder.name}"))
             elif target == spec.id:
-                problems.append(Problem(position(path, root, ("clauses", i, "overrides", j)), f"clause {spec.id} cannot override itself"))
+                problems.append(Problem(at, f"clause {spec.id} cannot override itself"))
             else:
                 graph.setdefault(spec.id, set()).add(target)
+                exception, overridden = by_id.get(spec.id), by_id.get(target)
+                if exception and overridden and not exception.decides & overridden.decides:
+                    problems.append(Problem(at, f"clause {spec.id} is an exception to {target} but decides none of the "
+                                                f"outcomes {target} decides, so it would take nothing from it"))
+            stated = getattr(entry, "stated", None)
+            if stated is not None and source.find(stated) is None:
+                problems.append(Problem(position(path, root, ("clauses", i, "overrides", j, "stated")),
+                                        f"the words that state the exception are not in {source_path.name}: {stated[:60]!r}"))
     try:
         TopologicalSorter(graph).prepare()
     except CycleError as exc:

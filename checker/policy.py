@@ -11,30 +11,47 @@ from .sourcetext import normalise
 from .vocabulary import Vocabulary
 
 
-def effective_guard(clause: ir.Clause, document: Document, with_exceptions: bool = True) -> ir.Expr:
-    """`when` of the clause, less the cases taken by the clauses that override it."""
-    if not with_exceptions:
-        return clause.when
-    exceptions = [c.when for c in document.clauses if clause.id in c.overrides]
+# Which exceptions a policy applies: all of them (the policy as encoded), only those the
+# text states (to see which clashes only an inferred exception resolves), or none (to see
+# what the exceptions resolve).
+EXCEPTIONS = ("all", "stated", "none")
+
+
+def exceptions_to(conjunct_body: ir.Expr, clause: ir.Clause, document: Document,
+                  exceptions: str = "all") -> tuple[tuple[ir.Clause, ir.Override], ...]:
+    """The exceptions to `clause` that take cases from this conjunct of it: those that
+    decide an outcome the conjunct speaks to. An exception on the refund method leaves
+    the overridden clause's refund deadline in force."""
+    if exceptions == "none":
+        return ()
+    spoken = ir.outcomes(conjunct_body)
+    return tuple((e, o) for e in document.clauses for o in e.overrides
+                 if o.target == clause.id and (exceptions == "all" or o.is_stated) and spoken & e.decides)
+
+
+def narrowed(guard: ir.Expr, exceptions: tuple[tuple[ir.Clause, ir.Override], ...]) -> ir.Expr:
+    """`guard` less the cases the exceptions take."""
     if not exceptions:
-        return clause.when
-    return ir.And((clause.when, *(ir.Not(w) for w in exceptions)))
+        return guard
+    return ir.And((guard, *(ir.Not(e.when) for e, _ in exceptions)))
 
 
 @dataclass(frozen=True)
 class Policy:
     vocabulary: Vocabulary
     documents: tuple[Document, ...]
-    with_exceptions: bool = True  # False: every clause under its own `when` (to see what exceptions resolve)
+    exceptions: str = "all"  # one of EXCEPTIONS
     conjuncts: tuple[ir.Conjunct, ...] = field(init=False)
 
     def __post_init__(self) -> None:
+        if self.exceptions not in EXCEPTIONS:
+            raise ValueError(f"exceptions is one of {EXCEPTIONS}, not {self.exceptions!r}")
         conjuncts = []
         for doc in self.documents:
             for clause in doc.clauses:
-                guard = effective_guard(clause, doc, self.with_exceptions)
                 for index, body in enumerate(ir.conjuncts_of(clause.then)):
-                    conjuncts.append(ir.Conjunct(clause, index, guard, body, len(conjuncts)))
+                    taken = exceptions_to(body, clause, doc, self.exceptions)
+                    conjuncts.append(ir.Conjunct(clause, index, narrowed(clause.when, taken), body, len(conjuncts), taken))
         object.__setattr__(self, "conjuncts", tuple(conjuncts))
 
     @property
@@ -48,10 +65,17 @@ class Policy:
     def select(self, names: list[str] | tuple[str, ...]) -> "Policy":
         """The policy made of the named documents only, in the order given."""
         by_name = {d.name: d for d in self.documents}
-        return Policy(self.vocabulary, tuple(by_name[n] for n in names), self.with_exceptions)
+        return Policy(self.vocabulary, tuple(by_name[n] for n in names), self.exceptions)
 
     def without_exceptions(self) -> "Policy":
-        return Policy(self.vocabulary, self.documents, with_exceptions=False)
+        return Policy(self.vocabulary, self.documents, exceptions="none")
+
+    def with_stated_exceptions_only(self) -> "Policy":
+        return Policy(self.vocabulary, self.documents, exceptions="stated")
+
+    @cached_property
+    def has_inferred_exceptions(self) -> bool:
+        return any(not o.is_stated for c in self.clauses for o in c.overrides)
 
     def merge_repeated(self) -> "Policy":
         """The policy with each passage that the source repeats word for word, and the
@@ -60,14 +84,14 @@ class Policy:
         proof names the first place. (`check` still reports the repetition itself.)"""
         documents = []
         for doc in self.documents:
-            overridden = {t for c in doc.clauses for t in c.overrides}
+            overridden = {t for c in doc.clauses for t in c.overridden}
             kept: list[ir.Clause] = []
             for clause in doc.clauses:
                 twin = next((k for k in kept if same_rule(k, clause) and repeated_in_source(doc, clause)), None)
                 if twin is None or clause.id in overridden:
                     kept.append(clause)
             documents.append(doc if len(kept) == len(doc.clauses) else replace(doc, clauses=tuple(kept)))
-        return Policy(self.vocabulary, tuple(documents), self.with_exceptions)
+        return Policy(self.vocabulary, tuple(documents), self.exceptions)
 
 
 def same_rule(a: ir.Clause, b: ir.Clause) -> bool:

@@ -176,7 +176,7 @@ def test_clash_witness_proves_as_a_clash_through_the_cli(encodings: Encodings, t
 
 
 def test_an_exception_resolves_the_clash(encodings: Encodings, tmp_path: Path) -> None:
-    encoding = WINDOW + "    overrides: [A]\n"
+    encoding = WINDOW + '    overrides: [{clause: A, stated: "cannot be cancelled more than 24 hours"}]\n'
     analysis, workspace, policy = check(encodings, "shop", WINDOW_TEXT, encoding)
     assert kind(analysis, "clash") == []
     [override] = kind(analysis, "override")
@@ -236,7 +236,7 @@ def test_clause_taken_whole_by_its_exception_is_dead(encodings: Encodings) -> No
         quote: "Orders paid through PINELABS are never cancelled."
         when: payment_gateway == pinelabs
         then: not cancellation_allowed
-        overrides: [P]
+        overrides: [{clause: P, stated: "are never cancelled"}]
       - id: S
         quote: "Orders may be cancelled before they ship."
         when: request == cancel and payment_gateway == other
@@ -674,7 +674,7 @@ clauses:
     quote: "Gift cards can never be cancelled."
     when: request == cancel and item_category == gift_card
     then: not cancellation_allowed
-    overrides: [W]
+    overrides: [{clause: W, stated: "never be cancelled"}]
   - id: R
     quote: "An approved cancellation is refunded."
     when: request == cancel and cancellation_allowed
@@ -690,8 +690,8 @@ def test_one_override_finding_per_exception(encodings: Encodings) -> None:
 
 
 def test_an_exception_that_resolves_nothing_is_one_info_line(encodings: Encodings) -> None:
-    encoding = EXCEPTIONS.replace("then: not cancellation_allowed\n    overrides: [W]",
-                                  "then: not refund_due\n    overrides: [R]")
+    encoding = EXCEPTIONS.replace('then: not cancellation_allowed\n    overrides: [{clause: W, stated: "never be cancelled"}]',
+                                  'then: not refund_due\n    overrides: [{clause: R, stated: "never be cancelled"}]')
     encoding = encoding.replace("when: request == cancel and item_category == gift_card",
                                 "when: request == cancel and item_category == gift_card and not cancellation_allowed")
     analysis, _, _ = check(encodings, "shop", EXCEPTIONS_TEXT, encoding)

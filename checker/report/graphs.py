@@ -20,7 +20,8 @@ import networkx as nx
 from ..policy import Policy
 from .model import CLASH_RULES, Entry, Flags, clause_flags, node_id, override_pairs
 
-HUB_KIND = {"clash.within-document": "clash", "clash.across-documents": "clash", "override.rank": "rank"}
+HUB_KIND = {"clash.within-document": "clash", "clash.across-documents": "clash", "clash.inferred-exception": "clash",
+            "override.rank": "rank"}
 
 
 def hub_id(fid: str) -> str:

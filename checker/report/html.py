@@ -287,6 +287,7 @@ def _clause_name(graph: nx.DiGraph, node: str) -> str:
 def _caption(analysis) -> str:
     counts = [(sum(1 for f in analysis.findings if f.rule == rule), word) for rule, word in (
         ("clash.within-document", "clash{} within a document"), ("clash.across-documents", "clash{} across documents"),
+        ("clash.inferred-exception", "clash{} an inferred exception would resolve"),
         ("override.rank", "resolved by rank"), ("override.exception", "exception{}"))]
     counts += [(sum(1 for f in analysis.findings if f.kind == kind), word) for kind, word in (
         ("dead", "dead"), ("redundant", "redundant"), ("duplicate", "duplicate{}"))]

@@ -20,7 +20,7 @@ from ..policy import Policy
 from ..render import check_json
 from ..vocabulary import Vocabulary
 
-CLASH_RULES = ("clash.within-document", "clash.across-documents", "override.rank")
+CLASH_RULES = ("clash.within-document", "clash.across-documents", "clash.inferred-exception", "override.rank")
 SEVERITY_WORDS = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 
 
@@ -135,7 +135,7 @@ def override_pairs(policy: Policy, entries: list[Entry]) -> list[tuple[ir.Clause
     by_key = {c.key: c for c in policy.clauses}
     pairs = []
     for exception in policy.clauses:
-        for target in exception.overrides:
+        for target in exception.overridden:
             overridden = by_key.get((exception.document, target))
             if overridden is None:
                 continue
