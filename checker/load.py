@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from graphlib import CycleError, TopologicalSorter
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer, ComposerError
@@ -163,6 +163,16 @@ def validate(model: type[BaseModel], path: Path, root: Any) -> Any:
 # ---- schemas -------------------------------------------------------------------------
 
 
+def _quoted_id(value: Any) -> Any:
+    """A clause id YAML read as a number (`id: 1.10` is 1.1) is refused, not converted."""
+    if isinstance(value, (int, float)):
+        raise ValueError(f"write the id in quotes (\"{value}\"), or YAML reads it as a number")
+    return value
+
+
+ClauseId = Annotated[Line, BeforeValidator(_quoted_id)]
+
+
 def _override(entry: "str | OverrideSpec") -> ir.Override:
     if isinstance(entry, str):  # the older form: a bare id, which says nothing of the text's authority
         return ir.Override(entry, inferred="")
@@ -186,16 +196,9 @@ class OverrideSpec(_Strict):
     the text that make it (they must be in the source), `inferred` gives the encoder's
     reason where the text does not say so. A bare id is read as inferred."""
 
-    clause: Line = Field(min_length=1)
+    clause: ClauseId = Field(min_length=1)
     stated: Text | None = Field(default=None, min_length=1)
     inferred: Text | None = Field(default=None, min_length=1)
-
-    @field_validator("clause", mode="before")
-    @classmethod
-    def _id_is_text(cls, value: Any) -> Any:
-        if isinstance(value, (int, float)):
-            raise ValueError(f"write the id in quotes (\"{value}\"), or YAML reads it as a number")
-        return value
 
     def model_post_init(self, context: Any) -> None:
         if (self.stated is None) == (self.inferred is None):
@@ -203,22 +206,22 @@ class OverrideSpec(_Strict):
                              "or `inferred` (why the encoding reads it so), not both or neither")
 
 
+# A bare id (the older form) or an entry with its authority; the discriminator makes a
+# bad entry report its own problem only, not also "input should be a valid string".
+OverrideEntry = Annotated[Annotated[ClauseId, Tag("id")] | Annotated[OverrideSpec, Tag("entry")],
+                          Discriminator(lambda value: "entry" if isinstance(value, dict) else "id")]
+
+
 class ClauseSpec(_Strict):
-    id: Line = Field(min_length=1)
+    id: ClauseId = Field(min_length=1)
     heading: Line = ""
     quote: str | list[str]
     when: str | bool = True
     then: str
-    overrides: list[Line | OverrideSpec] = []
+    overrides: list[OverrideEntry] = []
     note: Text = ""
     accept: list[AcceptSpec] = []
 
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_is_text(cls, value: Any) -> Any:
-        if isinstance(value, (int, float)):
-            raise ValueError(f"write the id in quotes (\"{value}\"), or YAML reads it as a number")
-        return value
 
     @field_validator("quote")
     @classmethod

@@ -25,7 +25,8 @@ FINGERPRINT = "clausecheck/v1"
 CLAUSE_FINGERPRINT = "clausecheck/clauses/v1"
 
 DEFAULT_LEVEL = {"stale": "error", "drift": "error", "uncovered": "error", "regression": "error", "clash": "error", "dead": "error", "property": "error", "unknown": "error", "gap": "warning",
-                 "duplicate": "warning", "redundant": "warning", "ambiguity": "warning", "override": "note"}
+                 "duplicate": "warning", "redundant": "warning", "ambiguity": "warning", "override": "note",
+                 "clash.inferred-exception": "warning"}  # a rule whose level is not its kind's
 
 
 def _rules(report: Report) -> list[dict[str, Any]]:
@@ -37,7 +38,7 @@ def _rules(report: Report) -> list[dict[str, Any]]:
             "id": rule,
             "name": rule.replace(".", "/"),
             "shortDescription": {"text": description},
-            "defaultConfiguration": {"level": DEFAULT_LEVEL.get(rule.split(".")[0], "warning")},
+            "defaultConfiguration": {"level": DEFAULT_LEVEL.get(rule, DEFAULT_LEVEL.get(rule.split(".")[0], "warning"))},
         })
     return rules
 
