@@ -126,6 +126,17 @@ def analyse(policy: Policy, name: str, options: Options | None = None,
     return result
 
 
+def _what_of(parts: list[ir.Conjunct], gone: list[ir.Conjunct]) -> tuple[str, tuple[str, ...]]:
+    """How to name the conjuncts `gone` of a clause whose conjuncts are `parts`: the
+    clause itself when that is all of it, else "the part of X on <outcomes>" (and those
+    outcomes)."""
+    clause = parts[0].clause
+    if len(gone) == len(parts):
+        return clause.id, ()
+    outcomes = tuple(sorted({o for c in gone for o in c.constrains}))
+    return f"the part of {clause.id} on {_words(outcomes)}", outcomes
+
+
 def _exceptions(conjuncts) -> tuple[ir.Clause, ...]:
     """The exceptions that narrow any of `conjuncts`, in the order of the text."""
     found = {e.key: e for c in conjuncts for e, _ in c.narrowed_by}
@@ -167,13 +178,10 @@ class _Shared:
                 continue
             takers = _exceptions(gone)
             names = ", ".join(e.id for e in takers)
-            if len(gone) == len(parts):
-                message = f"{clause.id} never applies: every case it speaks to is taken by its exception(s) {names}"
-                outcomes: tuple[str, ...] = ()
-            else:
-                outcomes = tuple(sorted({o for c in gone for o in c.constrains}))
-                message = (f"the part of {clause.id} on {_words(outcomes)} never applies: every case it speaks to is "
-                           f"taken by its exception(s) {names}; the rest of {clause.id} still applies")
+            subject, outcomes = _what_of(parts, gone)
+            message = f"{subject} never applies: every case it speaks to is taken by its exception(s) {names}"
+            if outcomes:
+                message += f"; the rest of {clause.id} still applies"
             out.append(Finding("dead", "dead.always-overridden", "error", message, (clause, *takers),
                                outcomes=outcomes, documents=(clause.document,)))
         return out
@@ -423,12 +431,11 @@ class _GroupAnalysis:
         narrows with a third). One the text's own exceptions resolve is recorded for
         `_Shared.overrides` (info); one that only an inferred exception resolves is a
         contradiction of the text, reported here with the exception that would settle it."""
-        pairs = [(e, c) for c in unique_clauses(self.group) for e in self.policy.clauses
-                 if e.document == c.document and c.id in e.overridden]
+        pairs = {(e.key, c.clause.key) for c in self.group for e, _ in c.narrowed_by}
         if not pairs:
             return
-        for e, c in pairs:
-            self.shared.exceptions.setdefault(e.key, set()).add(c.key)
+        for exception, overridden in pairs:
+            self.shared.exceptions.setdefault(exception, set()).add(overridden)
         raw_group = tuple(self.raw.conjuncts[c.order] for c in self.group)
         raw_search = GroupSearch(self.raw, raw_group, self.options.timeout_ms, self.deadline)
         stated: tuple[Policy, GroupSearch] | None = None
@@ -439,9 +446,6 @@ class _GroupAnalysis:
                 if found.orders in self.clash_sets:
                     continue  # a clash the exceptions leave standing: reported by `clashes`
                 others = [f.orders for f in raw_sets if f is not found]
-                takers = _exceptions(self.policy.conjuncts[o] for o in found.orders)
-                members_keys = {self.policy.conjuncts[o].clause.key for o in found.orders}
-                takers = tuple(e for e in takers if e.key in members_keys) or takers  # the exception in the clash, if any
                 if self.policy.has_inferred_exceptions:
                     if stated is None:
                         only = self.policy.with_stated_exceptions_only()
@@ -454,6 +458,9 @@ class _GroupAnalysis:
                 clauses, outcomes = unique_clauses(members), clash_outcomes(members)
                 finding = Finding("override", "override.exception", "info", "", clauses, facts, region, outcomes,
                                   _docs(clauses))
+                takers = _exceptions(self.policy.conjuncts[o] for o in found.orders)
+                in_clash = {c.key for c in clauses}
+                takers = tuple(e for e in takers if e.key in in_clash) or takers  # the exception in the clash, if any
                 for exception in takers:
                     self.shared.resolved.setdefault(exception.key, []).append((found.orders, finding))
             self._report_inferred(stated, unless_inferred, raw_sets)
@@ -469,11 +476,12 @@ class _GroupAnalysis:
         if stated is None:
             return
         policy, search = stated
+        by_key = {c.key: c for c in self.policy.clauses}
         by_problem: dict[tuple, list[Found]] = {}
         for found in found_sets:
-            narrowed = [(self.policy.conjuncts[m], e, o) for m in found.orders
-                        for e, o in self.policy.conjuncts[m].narrowed_by if not o.is_stated]
-            problem = (tuple(sorted({e.key for _, e, _ in narrowed})), tuple(sorted({c.clause.key for c, _, _ in narrowed})))
+            taken = [(self.policy.conjuncts[m], e) for m in found.orders
+                     for e, o in self.policy.conjuncts[m].narrowed_by if not o.is_stated]
+            problem = (tuple(sorted({e.key for _, e in taken})), tuple(sorted({c.clause.key for c, _ in taken})))
             by_problem.setdefault(problem, []).append(found)
         for (exception_keys, narrowed_keys), sets in sorted(by_problem.items(), key=lambda kv: kv[1][0].orders):
             first = sets[0]
@@ -482,7 +490,6 @@ class _GroupAnalysis:
             every_member = [self.policy.conjuncts[o] for f in sets for o in f.orders]
             clauses = unique_clauses(every_member)
             outcomes = tuple(sorted({o for f in sets for o in clash_outcomes(tuple(self.policy.conjuncts[m] for m in f.orders))}))
-            by_key = {c.key: c for c in self.policy.clauses}
             who = tuple(sorted((by_key[k] for k in exception_keys), key=lambda e: e.location.line))
             over = tuple(sorted((by_key[k] for k in narrowed_keys), key=lambda c: c.location.line))
             reasons = sorted({o.inferred for c in every_member for e, o in c.narrowed_by
@@ -509,14 +516,8 @@ class _GroupAnalysis:
         for key in narrowed_keys:
             own = [c for c in self.policy.conjuncts if c.clause.key == key]
             gone = [c for c in own if c.order in self.shared.dead_by_inferred]
-            if not gone:
-                continue
-            clause = own[0].clause
-            if len(gone) == len(own):
-                parts.append(f"{clause.id} would never apply")
-            else:
-                parts.append(f"the part of {clause.id} on {_words(tuple(sorted({o for c in gone for o in c.constrains})))} "
-                             f"would never apply")
+            if gone:
+                parts.append(f"{_what_of(own, gone)[0]} would never apply")
         return f"; if it does, {' and '.join(parts)}" if parts else ""
 
     # -- implied ----------------------------------------------------------------------------

@@ -510,7 +510,8 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
     by_id = {c.id: c for c in clauses}
     for i, spec in enumerate(data.clauses):
         for j, entry in enumerate(spec.overrides):
-            target, at = _override(entry).target, position(path, root, ("clauses", i, "overrides", j))
+            override, at = _override(entry), position(path, root, ("clauses", i, "overrides", j))
+            target = override.target
             if target not in ids:
                 problems.append(Problem(at, f"overrides {target!r}: no clause with that id in {folder.name}"))
             elif target == spec.id:
@@ -521,10 +522,9 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
                 if exception and overridden and not exception.decides & overridden.decides:
                     problems.append(Problem(at, f"clause {spec.id} is an exception to {target} but decides none of the "
                                                 f"outcomes {target} decides, so it would take nothing from it"))
-            stated = getattr(entry, "stated", None)
-            if stated is not None and source.find(stated) is None:
+            if override.is_stated and source.find(override.stated) is None:
                 problems.append(Problem(position(path, root, ("clauses", i, "overrides", j, "stated")),
-                                        f"the words that state the exception are not in {source_path.name}: {stated[:60]!r}"))
+                                        f"the words that state the exception are not in {source_path.name}: {override.stated[:60]!r}"))
     try:
         TopologicalSorter(graph).prepare()
     except CycleError as exc:
