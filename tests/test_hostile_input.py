@@ -217,13 +217,19 @@ def test_d8_nesting_at_the_limit_is_checked_and_proved(encodings: Encodings) -> 
 # ---- D10 ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("literal", ["1" + "0" * 5000, "1." + "3" * 5000])
-def test_d10_huge_number_literal_is_refused_by_the_tokenizer(encodings: Encodings, literal: str) -> None:
+def refused_as_the_window(encodings: Encodings, literal: str) -> str:
+    """`check` of the shop with `literal` written for its 48-hour window: refused, at the
+    literal's line and column; the one message."""
     text = ENCODING.replace("<= 48)", f"<= {literal})")
     folder = shop(encodings, text)
     code, _, err = run("check", str(folder))
     [message] = refused(code, err, folder / "encoding.yaml", 7, column_of(text, literal))
-    assert f"at most {syntax.MAX_NUMBER_DIGITS} digits" in message
+    return message
+
+
+@pytest.mark.parametrize("literal", ["1" + "0" * 5000, "1." + "3" * 5000])
+def test_d10_huge_number_literal_is_refused_by_the_tokenizer(encodings: Encodings, literal: str) -> None:
+    assert f"at most {syntax.MAX_NUMBER_DIGITS} digits" in refused_as_the_window(encodings, literal)
 
 
 def test_d10_huge_number_in_a_case_is_refused_with_its_line(encodings: Encodings) -> None:
@@ -497,11 +503,7 @@ def test_d26_error_quoting_a_key_with_control_characters_escapes_it(encodings: E
 
 @pytest.mark.parametrize("digits", ["١٤", "１４", "۱۴", "߁߄"])
 def test_d27_non_ascii_digits_are_not_numbers(encodings: Encodings, digits: str) -> None:
-    text = ENCODING.replace("<= 48)", f"<= {digits})")
-    folder = shop(encodings, text)
-    code, _, err = run("check", str(folder))
-    [message] = refused(code, err, folder / "encoding.yaml", 7, column_of(text, digits))
-    assert f"unexpected character {digits[0]!r}" in message
+    assert f"unexpected character {digits[0]!r}" in refused_as_the_window(encodings, digits)
 
 
 # ---- the limits hold for every reader, not only the CLI -------------------------------------
