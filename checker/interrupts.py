@@ -42,6 +42,10 @@ def _unraisable(hook):
     def quiet(unraisable) -> None:
         if isinstance(unraisable.exc_value, KeyboardInterrupt):
             return  # recorded by `_handle`; `stop_if_interrupted` raises it again
+        if _seen:
+            # an object the interrupt left half-built fails in its `__del__` (a z3 Context
+            # stopped before it set `owner`): an echo of the Ctrl-C, not a second problem
+            return
         hook(unraisable)
     return quiet
 

@@ -130,6 +130,48 @@ def test_after_a_lost_ctrl_c_no_question_is_asked_and_no_folder_replaced(tmp_pat
         assert not interrupts.seen()
 
 
+class _HalfBuilt:
+    """Like a z3 Context that Ctrl-C stopped inside `__init__`: its `__del__` reads an
+    attribute that was never set."""
+
+    def __init__(self) -> None:
+        signal.raise_signal(signal.SIGINT)
+        self.owner = True
+
+    def __del__(self) -> None:
+        assert self.owner
+
+
+def _passed_on(monkeypatch) -> list:
+    """What `watched()` passes on to the hook that was there before it."""
+    seen: list = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: seen.append(type(unraisable.exc_value)))
+    return seen
+
+
+def test_what_a_ctrl_c_leaves_half_built_is_not_reported_as_a_traceback(monkeypatch) -> None:
+    from checker import interrupts
+
+    passed_on = _passed_on(monkeypatch)
+    with interrupts.watched():
+        with pytest.raises(KeyboardInterrupt):
+            _HalfBuilt()
+    assert passed_on == []
+
+
+def test_a_failing_destructor_without_a_ctrl_c_is_still_reported(monkeypatch) -> None:
+    from checker import interrupts
+
+    class Broken:
+        def __del__(self) -> None:
+            raise AttributeError("owner")
+
+    passed_on = _passed_on(monkeypatch)
+    with interrupts.watched():
+        Broken()
+    assert passed_on == [AttributeError]
+
+
 def test_main_gives_back_the_callers_sigint_handler() -> None:
     before = signal.getsignal(signal.SIGINT)
     code = cli.main(["check", str(ENCODINGS / "marketplace"), "--format", "json"])
