@@ -137,10 +137,19 @@ def _what_of(parts: list[ir.Conjunct], gone: list[ir.Conjunct]) -> tuple[str, tu
     return f"the part of {clause.id} on {_words(outcomes)}", outcomes
 
 
-def _exceptions(conjuncts) -> tuple[ir.Clause, ...]:
-    """The exceptions that narrow any of `conjuncts`, in the order of the text."""
-    found = {e.key: e for c in conjuncts for e, _ in c.narrowed_by}
-    return tuple(sorted(found.values(), key=lambda e: e.location.line))
+def _narrowers(conjuncts) -> tuple[tuple[ir.Clause, bool], ...]:
+    """The clauses that narrow any of `conjuncts`, each with whether it does so as a
+    condition of eligibility (True) or as an exception (False), in the order of the text."""
+    found = {(e.key, o.condition): (e, o.condition) for c in conjuncts for e, o in c.narrowed_by}
+    return tuple(sorted(found.values(), key=lambda t: (t[0].location.line, t[1])))
+
+
+def _why_never(takers: tuple[tuple[ir.Clause, bool], ...]) -> str:
+    """Why the cases of a clause are all taken: by its exceptions, or by its conditions."""
+    exceptions = ", ".join(e.id for e, condition in takers if not condition)
+    conditions = ", ".join(e.id for e, condition in takers if condition)
+    return " or ".join(([f"is taken by its exception(s) {exceptions}"] if exceptions else [])
+                       + ([f"fails its condition(s) of eligibility {conditions}"] if conditions else []))
 
 
 class _Shared:
@@ -153,8 +162,9 @@ class _Shared:
         self.dead: set[int] = set()  # the conjuncts that never apply
         self.dead_why: dict[tuple[str, str], bool] = {}  # clause -> its own condition cannot hold
         self.dead_by_inferred: set[int] = set()  # dead conjuncts that would apply but for an inferred exception
-        self.exceptions: dict[tuple[str, str], set[tuple[str, str]]] = {}  # exception -> the clauses it overrides
-        self.resolved: dict[tuple[str, str], list[tuple[tuple[int, ...], Finding]]] = {}
+        # (exception or condition, whether a condition) -> the clauses it narrows
+        self.exceptions: dict[tuple[tuple[str, str], bool], set[tuple[str, str]]] = {}
+        self.resolved: dict[tuple[tuple[str, str], bool], list[tuple[tuple[int, ...], Finding]]] = {}
         self.inferred: set[tuple[str, str]] = set()  # inferred exceptions whose clashes were reported as such
         self.implied: dict[int, tuple[int, ...] | None] = {}  # conjunct order -> a minimal support, None: not implied
         self.read: dict[tuple, dict] = {}
@@ -176,28 +186,32 @@ class _Shared:
                                    f"{clause.id} never applies: no case consistent with the background axioms meets its condition",
                                    (clause,), documents=(clause.document,)))
                 continue
-            takers = _exceptions(gone)
-            names = ", ".join(e.id for e in takers)
+            takers = _narrowers(gone)
             subject, outcomes = _what_of(parts, gone)
-            message = f"{subject} never applies: every case it speaks to is taken by its exception(s) {names}"
+            message = f"{subject} never applies: every case it speaks to {_why_never(takers)}"
             if outcomes:
                 message += f"; the rest of {clause.id} still applies"
-            out.append(Finding("dead", "dead.always-overridden", "error", message, (clause, *takers),
+            out.append(Finding("dead", "dead.always-overridden", "error", message,
+                               _distinct(clause, *(e for e, _ in takers)),
                                outcomes=outcomes, documents=(clause.document,)))
         return out
 
     # -- exceptions ---------------------------------------------------------------------------
 
     def overrides(self) -> list[Finding]:
-        """One finding per exception: the clash it resolves (the first, by clause order),
-        or an info line that it resolves none."""
+        """One finding per exception and per condition of eligibility: the clash it
+        resolves (the first, by clause order), or an info line that it resolves none."""
         out = []
         by_key = {c.key: c for c in self.policy.clauses}
-        for key in sorted(self.exceptions, key=lambda k: by_key[k].location.line):
+        for link in sorted(self.exceptions, key=lambda k: (by_key[k[0]].location.line, k[1])):
+            key, condition = link
             exception = by_key[key]
-            targets = sorted((by_key[t] for t in self.exceptions[key]), key=lambda c: c.location.line)
+            targets = sorted((by_key[t] for t in self.exceptions[link]), key=lambda c: c.location.line)
             names = _names(targets)
-            found = sorted(self.resolved.get(key, []), key=lambda r: r[0])
+            found = sorted(self.resolved.get(link, []), key=lambda r: r[0])
+            if condition:
+                out.append(self._condition(exception, targets, found))
+                continue
             if not found and key in self.inferred:
                 continue  # what it resolves is reported as the clashes it would settle
             if not found:
@@ -213,6 +227,26 @@ class _Shared:
                                               f"{_names(first.clauses)} would contradict each other on "
                                               f"{_words(first.outcomes)}{tail}"))
         return out
+
+    @staticmethod
+    def _condition(condition: ir.Clause, rights: list[ir.Clause], found: list) -> Finding:
+        """The reading that `condition` states a condition of eligibility for `rights`:
+        reported so that a reviewer can reject it, with the clash it alone resolves."""
+        names = _names(rights)
+        outcomes = tuple(sorted(condition.decides & frozenset().union(*(r.decides for r in rights))))
+        reading = (f"{condition.id} is read as a condition of eligibility for {_words(outcomes)} under {names}: "
+                   f"{names} {'applies' if len(rights) == 1 else 'apply'} only where what {condition.id} requires is met")
+        if not found:
+            return Finding("override", "override.condition", "info",
+                           f"{reading}; without that reading the clauses would not contradict each other",
+                           _distinct(*rights, condition), outcomes=outcomes,
+                           documents=_docs((*rights, condition)))
+        first = found[0][1]
+        more = len(found) - 1
+        tail = f" (the reading resolves {more} more clash{'es' if more > 1 else ''} as well)" if more else ""
+        return replace(first, rule="override.condition",
+                       message=f"{reading}. Read as separate rules, {_names(first.clauses)} would contradict each "
+                               f"other on {_words(first.outcomes)}{tail}")
 
     # -- implied conjuncts --------------------------------------------------------------------
 
@@ -357,7 +391,7 @@ class _GroupAnalysis:
             if self.search.guard_satisfiable(c.order):
                 continue
             self.shared.dead.add(c.order)
-            stated = tuple((e, o) for e, o in c.narrowed_by if o.is_stated)
+            stated = tuple((e, o) for e, o in c.narrowed_by if o.applies_under("stated"))
             if len(stated) < len(c.narrowed_by) and self.search.satisfiable(narrowed(c.clause.when, stated)):
                 self.shared.dead_by_inferred.add(c.order)  # dead only if an inferred exception prevails
                 continue
@@ -431,11 +465,11 @@ class _GroupAnalysis:
         narrows with a third). One the text's own exceptions resolve is recorded for
         `_Shared.overrides` (info); one that only an inferred exception resolves is a
         contradiction of the text, reported here with the exception that would settle it."""
-        pairs = {(e.key, c.clause.key) for c in self.group for e, _ in c.narrowed_by}
+        pairs = {(e.key, o.condition, c.clause.key) for c in self.group for e, o in c.narrowed_by}
         if not pairs:
             return
-        for exception, overridden in pairs:
-            self.shared.exceptions.setdefault(exception, set()).add(overridden)
+        for exception, condition, overridden in pairs:
+            self.shared.exceptions.setdefault((exception, condition), set()).add(overridden)
         raw_group = tuple(self.raw.conjuncts[c.order] for c in self.group)
         raw_search = GroupSearch(self.raw, raw_group, self.options.timeout_ms, self.deadline)
         stated: tuple[Policy, GroupSearch] | None = None
@@ -458,11 +492,11 @@ class _GroupAnalysis:
                 clauses, outcomes = unique_clauses(members), clash_outcomes(members)
                 finding = Finding("override", "override.exception", "info", "", clauses, facts, region, outcomes,
                                   _docs(clauses))
-                takers = _exceptions(self.policy.conjuncts[o] for o in found.orders)
+                takers = _narrowers(self.policy.conjuncts[o] for o in found.orders)
                 in_clash = {c.key for c in clauses}
-                takers = tuple(e for e in takers if e.key in in_clash) or takers  # the exception in the clash, if any
-                for exception in takers:
-                    self.shared.resolved.setdefault(exception.key, []).append((found.orders, finding))
+                takers = tuple(t for t in takers if t[0].key in in_clash) or takers  # the exception in the clash, if any
+                for exception, condition in takers:
+                    self.shared.resolved.setdefault((exception.key, condition), []).append((found.orders, finding))
             self._report_inferred(stated, unless_inferred, raw_sets)
         finally:
             self.out.solver_calls += raw_search.calls + (stated[1].calls if stated else 0)
@@ -480,7 +514,7 @@ class _GroupAnalysis:
         by_problem: dict[tuple, list[Found]] = {}
         for found in found_sets:
             taken = [(self.policy.conjuncts[m], e) for m in found.orders
-                     for e, o in self.policy.conjuncts[m].narrowed_by if not o.is_stated]
+                     for e, o in self.policy.conjuncts[m].narrowed_by if o.is_inferred]
             problem = (tuple(sorted({e.key for _, e in taken})), tuple(sorted({c.clause.key for c, _ in taken})))
             by_problem.setdefault(problem, []).append(found)
         for (exception_keys, narrowed_keys), sets in sorted(by_problem.items(), key=lambda kv: kv[1][0].orders):
@@ -493,7 +527,7 @@ class _GroupAnalysis:
             who = tuple(sorted((by_key[k] for k in exception_keys), key=lambda e: e.location.line))
             over = tuple(sorted((by_key[k] for k in narrowed_keys), key=lambda c: c.location.line))
             reasons = sorted({o.inferred for c in every_member for e, o in c.narrowed_by
-                              if not o.is_stated and o.inferred and e.key in exception_keys})
+                              if o.is_inferred and o.inferred and e.key in exception_keys})
             why = "; ".join(reasons) or "the encoding does not say that the text states it"
             lost = self._lost_under(exception_keys, narrowed_keys)
             names, wins = ", ".join(e.id for e in who), "prevails" if len(who) == 1 else "prevail"
@@ -725,6 +759,11 @@ def _unknown(question: str, group, exc: Exception, options: Options) -> Finding:
     else:
         message = f"the solver could not answer ({question}) within {options.timeout_ms} ms: {exc}"
     return Finding("unknown", "unknown.solver-limit", "error", message, clauses, documents=_docs(clauses))
+
+
+def _distinct(*clauses: ir.Clause) -> tuple[ir.Clause, ...]:
+    """The clauses, each once, in the order given."""
+    return tuple({c.key: c for c in clauses}.values())
 
 
 def _docs(clauses) -> tuple[str, ...]:

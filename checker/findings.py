@@ -32,6 +32,7 @@ RULES = {
     "clash.across-documents": "Facts under which a minimal set of clauses of several documents cannot all hold",
     "clash.inferred-exception": "A clash that stands unless an exception the encoding infers (the text does not state it) prevails",
     "override.exception": "An exception the text makes, and the clash it resolves",
+    "override.condition": "A clause read as a condition of eligibility for another's outcome, and the clash the reading resolves",
     "override.rank": "A clash between documents of a ranked set, resolved by rank",
     "dead.unsatisfiable-condition": "A clause whose condition no case meets",
     "dead.always-overridden": "A clause (or its part on some outcomes) every case of which is taken by its exceptions",

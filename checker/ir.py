@@ -209,10 +209,24 @@ class Override:
     target: str
     stated: str | None = None
     inferred: str | None = None
+    condition: bool = False  # a condition of eligibility (`condition_of`), not an exception
 
     @property
     def is_stated(self) -> bool:
         return self.stated is not None
+
+    @property
+    def is_inferred(self) -> bool:
+        """An exception the encoder reads where the text does not state it."""
+        return not self.is_stated and not self.condition
+
+    def applies_under(self, exceptions: str) -> bool:
+        """Whether a policy applying `exceptions` ("all", "stated" or "none") applies this
+        link. A condition of eligibility is the text's structure, as a stated exception is:
+        only the raw policy ("none") leaves it out, to see the clashes it resolves."""
+        if exceptions == "none":
+            return False
+        return exceptions == "all" or self.is_stated or self.condition
 
 
 @dataclass(frozen=True)
@@ -230,6 +244,9 @@ class Clause:
     location: Location = field(compare=False)
     source_lines: tuple[int, ...] = field(default=(), compare=False)
     accepted: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (rule or kind, reason): see `gate`
+    # the clauses whose outcome this one states a necessary condition of (`condition_of`):
+    # they apply only where this clause's `when` does not hold
+    condition_of: tuple[str, ...] = ()
 
     @property
     def quote(self) -> str:
@@ -243,6 +260,11 @@ class Clause:
     def overridden(self) -> tuple[str, ...]:
         """The ids of the clauses this one is an exception to."""
         return tuple(o.target for o in self.overrides)
+
+    @property
+    def links(self) -> tuple[Override, ...]:
+        """Every clause this one narrows: its exceptions, then its conditions of eligibility."""
+        return self.overrides + tuple(Override(t, condition=True) for t in self.condition_of)
 
     @property
     def decides(self) -> frozenset[str]:

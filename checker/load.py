@@ -219,6 +219,9 @@ class ClauseSpec(_Strict):
     when: str | bool = True
     then: str
     overrides: list[OverrideEntry] = []
+    # the clauses whose outcome this one states a necessary condition of ("To be eligible
+    # for a replacement, ... must"): they apply only where this clause's `when` does not
+    condition_of: list[ClauseId] = []
     note: Text = ""
     accept: list[AcceptSpec] = []
 
@@ -503,33 +506,41 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
             when_text=spec.when if isinstance(spec.when, str) else str(spec.when).lower(),
             then_text=spec.then, overrides=tuple(_override(o) for o in spec.overrides), note=spec.note,
             location=where, source_lines=tuple(lines),
-            accepted=tuple((a.rule, a.reason) for a in spec.accept),
+            accepted=tuple((a.rule, a.reason) for a in spec.accept), condition_of=tuple(spec.condition_of),
         ))
 
     graph: dict[str, set[str]] = {}
     by_id = {c.id: c for c in clauses}
     for i, spec in enumerate(data.clauses):
-        for j, entry in enumerate(spec.overrides):
-            override, at = _override(entry), position(path, root, ("clauses", i, "overrides", j))
-            target = override.target
+        links = [(_override(entry), ("clauses", i, "overrides", j)) for j, entry in enumerate(spec.overrides)]
+        links += [(ir.Override(t, condition=True), ("clauses", i, "condition_of", j)) for j, t in enumerate(spec.condition_of)]
+        named: set[str] = set()
+        for link, loc in links:
+            at, target = position(path, root, loc), link.target
+            verb = "condition_of" if link.condition else "overrides"
             if target not in ids:
-                problems.append(Problem(at, f"overrides {target!r}: no clause with that id in {folder.name}"))
+                problems.append(Problem(at, f"{verb} {target!r}: no clause with that id in {folder.name}"))
             elif target == spec.id:
-                problems.append(Problem(at, f"clause {spec.id} cannot override itself"))
+                problems.append(Problem(at, f"clause {spec.id} cannot {'be a condition of' if link.condition else 'override'} itself"))
+            elif target in named:
+                problems.append(Problem(at, f"clause {spec.id} names {target} twice (under overrides and condition_of, "
+                                            f"a clause is an exception to another or a condition of it, not both)"))
             else:
+                named.add(target)
                 graph.setdefault(spec.id, set()).add(target)
-                exception, overridden = by_id.get(spec.id), by_id.get(target)
-                if exception and overridden and not exception.decides & overridden.decides:
-                    problems.append(Problem(at, f"clause {spec.id} is an exception to {target} but decides none of the "
+                narrowing, narrowed = by_id.get(spec.id), by_id.get(target)
+                if narrowing and narrowed and not narrowing.decides & narrowed.decides:
+                    what = "a condition of" if link.condition else "an exception to"
+                    problems.append(Problem(at, f"clause {spec.id} is {what} {target} but decides none of the "
                                                 f"outcomes {target} decides, so it would take nothing from it"))
-            if override.is_stated and source.find(override.stated) is None:
-                problems.append(Problem(position(path, root, ("clauses", i, "overrides", j, "stated")),
-                                        f"the words that state the exception are not in {source_path.name}: {override.stated[:60]!r}"))
+            if link.is_stated and source.find(link.stated) is None:
+                problems.append(Problem(position(path, root, (*loc, "stated")),
+                                        f"the words that state the exception are not in {source_path.name}: {link.stated[:60]!r}"))
     try:
         TopologicalSorter(graph).prepare()
     except CycleError as exc:
         cycle = exc.args[1]
-        problems.append(Problem(ids[cycle[0]], "overrides form a cycle: " + " -> ".join(reversed(cycle))))
+        problems.append(Problem(ids[cycle[0]], "overrides and conditions form a cycle: " + " -> ".join(reversed(cycle))))
 
     skipped = []
     for i, s in enumerate(data.skipped):

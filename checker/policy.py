@@ -19,14 +19,15 @@ EXCEPTIONS = ("all", "stated", "none")
 
 def exceptions_to(conjunct_body: ir.Expr, clause: ir.Clause, document: Document,
                   exceptions: str = "all") -> tuple[tuple[ir.Clause, ir.Override], ...]:
-    """The exceptions to `clause` that take cases from this conjunct of it: those that
-    decide an outcome the conjunct speaks to. An exception on the refund method leaves
-    the overridden clause's refund deadline in force."""
+    """The exceptions to `clause`, and the conditions of its eligibility, that take cases
+    from this conjunct of it: those that decide an outcome the conjunct speaks to. An
+    exception on the refund method leaves the overridden clause's refund deadline in
+    force."""
     if exceptions == "none":
         return ()
     spoken = ir.outcomes(conjunct_body)
-    return tuple((e, o) for e in document.clauses for o in e.overrides
-                 if o.target == clause.id and (exceptions == "all" or o.is_stated) and spoken & e.decides)
+    return tuple((e, o) for e in document.clauses for o in e.links
+                 if o.target == clause.id and o.applies_under(exceptions) and spoken & e.decides)
 
 
 def narrowed(guard: ir.Expr, exceptions: tuple[tuple[ir.Clause, ir.Override], ...]) -> ir.Expr:
@@ -84,7 +85,7 @@ class Policy:
         proof names the first place. (`check` still reports the repetition itself.)"""
         documents = []
         for doc in self.documents:
-            overridden = {t for c in doc.clauses for t in c.overridden}
+            overridden = {o.target for c in doc.clauses for o in c.links}
             kept: list[ir.Clause] = []
             for clause in doc.clauses:
                 twin = next((k for k in kept if same_rule(k, clause) and repeated_in_source(doc, clause)), None)
@@ -97,7 +98,7 @@ class Policy:
 def same_rule(a: ir.Clause, b: ir.Clause) -> bool:
     """The same words encoded the same way."""
     return (normalise(a.quote) == normalise(b.quote) and a.when == b.when and a.then == b.then
-            and a.overrides == b.overrides)
+            and a.overrides == b.overrides and a.condition_of == b.condition_of)
 
 
 def repeated_in_source(doc: Document, clause: ir.Clause) -> bool:

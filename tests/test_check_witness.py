@@ -48,7 +48,7 @@ DEFINING = (f"{HOURS} <= 24", f"{HOURS} <= 48", "misuse", "shipped_at is none")
 
 @st.composite
 def policies(draw) -> list[dict]:
-    """A policy as a list of clauses: {id, when, then, overrides}."""
+    """A policy as a list of clauses: {id, when, then, overrides, condition_of}."""
     clauses = []
     for i in range(draw(st.integers(2, 4))):
         atoms = draw(st.lists(st.sampled_from(FACT_ATOMS), max_size=2, unique=True))
@@ -65,15 +65,21 @@ def policies(draw) -> list[dict]:
         form = draw(st.sampled_from(("yes", "no", "equals")))
         then = {"yes": outcome, "no": f"not {outcome}",
                 "equals": f"{outcome} == ({draw(st.sampled_from(DEFINING))})"}[form]
-        overrides = []
+        overrides, condition_of = [], []
         # an exception to an earlier clause on the same outcome (one on another would take
-        # nothing, and is refused), stated by the text or inferred by the encoder
+        # nothing, and is refused), stated by the text or inferred by the encoder, or a
+        # condition of its eligibility
         same = [j for j, c in enumerate(clauses) if outcome in c["then"]]
         if same and not chained and draw(st.integers(0, 2)) == 0:
             target = f"c{draw(st.sampled_from(same))}"
-            overrides = [{"clause": target, "stated": f"Rule c{i}"} if draw(st.booleans())
-                         else {"clause": target, "inferred": "drawn"}]
-        clauses.append({"id": f"c{i}", "when": " and ".join(f"({a})" for a in atoms), "then": then, "overrides": overrides})
+            authority = draw(st.sampled_from(("stated", "inferred", "condition")))
+            if authority == "condition":
+                condition_of = [target]
+            else:
+                overrides = [{"clause": target, "stated": f"Rule c{i}"} if authority == "stated"
+                             else {"clause": target, "inferred": "drawn"}]
+        clauses.append({"id": f"c{i}", "when": " and ".join(f"({a})" for a in atoms), "then": then,
+                        "overrides": overrides, "condition_of": condition_of})
     return clauses
 
 
@@ -87,6 +93,8 @@ def write(root: Path, clauses: list[dict]) -> Workspace:
         if c["when"]:
             lines.append(f"    when: {json.dumps(c['when'])}")
         lines += [f"    then: {json.dumps(c['then'])}", f"    overrides: {json.dumps(c['overrides'])}"]
+        if c.get("condition_of"):
+            lines.append(f"    condition_of: {json.dumps(c['condition_of'])}")
     Encodings(root).document("shop", source, "\n".join(lines) + "\n")
     return Workspace.load([root / "shop"])
 
@@ -142,8 +150,8 @@ def test_clash_witnesses_and_dead_clauses_hold_up(clauses: list[dict], seed: int
             for atom, truth in f.region:
                 assert bool(evaluate(atom, f.witness, {})) is truth
             clash_sets.append(frozenset(c.clause.id for c in conjuncts))
-        elif f.rule == "override.exception" and f.witness is not None:
-            # the clash the exception resolves: among the clauses as written
+        elif f.rule in ("override.exception", "override.condition") and f.witness is not None:
+            # the clash the exception or condition resolves: among the clauses as written
             assert_minimal_clash(vocab, members(policy.without_exceptions(), f), f.witness)
         elif f.rule == "gap.open-outcome":
             # a case of the question the outcome answers, inside the region reported

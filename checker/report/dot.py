@@ -54,7 +54,8 @@ def _edge_look(data: dict) -> dict:
     if kind == "rank":
         return {"color": RANK, "style": "dashed", "penwidth": 2, "arrowhead": "none"}
     if kind == "exception":
-        return {"color": EXCEPTION, "style": "dashed", "label": "exception to"}
+        return {"color": EXCEPTION, "style": "dashed",
+                "label": "condition of" if data.get("condition") else "exception to"}
     if kind == "reads":
         return {"color": READS, "style": "dotted"}
     if kind == "constrains" and data.get("discretion"):

@@ -47,9 +47,9 @@ def clash_graph(policy: Policy, entries: list[Entry], path: Callable[[str], str]
                        outcomes=", ".join(e.finding.outcomes), fingerprint=e.finding.fingerprint)
         for clause in e.finding.clauses:
             graph.add_edge(hub, node_id(clause), kind=kind, finding=e.fid)
-    for exception, overridden, shown in override_pairs(policy, entries):
+    for exception, overridden, shown, condition in override_pairs(policy, entries):
         graph.add_edge(node_id(exception), node_id(overridden), kind="exception", finding=" ".join(shown),
-                       resolves_clash=any(_resolves(entries, fid) for fid in shown))
+                       resolves_clash=any(_resolves(entries, fid) for fid in shown), condition=condition)
     return graph
 
 

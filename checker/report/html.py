@@ -288,7 +288,8 @@ def _caption(analysis) -> str:
     counts = [(sum(1 for f in analysis.findings if f.rule == rule), word) for rule, word in (
         ("clash.within-document", "clash{} within a document"), ("clash.across-documents", "clash{} across documents"),
         ("clash.inferred-exception", "clash{} an inferred exception would resolve"),
-        ("override.rank", "resolved by rank"), ("override.exception", "exception{}"))]
+        ("override.rank", "resolved by rank"), ("override.exception", "exception{}"),
+        ("override.condition", "condition{} of eligibility"))]
     counts += [(sum(1 for f in analysis.findings if f.kind == kind), word) for kind, word in (
         ("dead", "dead"), ("redundant", "redundant"), ("duplicate", "duplicate{}"))]
     shown = ", ".join(f"{n} {word.format('' if n == 1 else ('es' if word.startswith('clash') else 's'))}"

@@ -129,18 +129,19 @@ def clause_flags(entries: list[Entry]) -> dict[str, Flags]:
     return {k: Flags(**v) for k, v in flags.items()}
 
 
-def override_pairs(policy: Policy, entries: list[Entry]) -> list[tuple[ir.Clause, ir.Clause, tuple[str, ...]]]:
-    """(exception, the clause it overrides, ids of the override findings that show it),
-    in policy order."""
+def override_pairs(policy: Policy, entries: list[Entry]) -> list[tuple[ir.Clause, ir.Clause, tuple[str, ...], bool]]:
+    """(exception or condition, the clause it narrows, ids of the findings that show it,
+    whether it is a condition of eligibility), in policy order."""
     by_key = {c.key: c for c in policy.clauses}
     pairs = []
     for exception in policy.clauses:
-        for target in exception.overridden:
-            overridden = by_key.get((exception.document, target))
+        for link in exception.links:
+            overridden = by_key.get((exception.document, link.target))
             if overridden is None:
                 continue
-            shown = tuple(e.fid for e in entries if e.finding.rule == "override.exception"
+            rule = "override.condition" if link.condition else "override.exception"
+            shown = tuple(e.fid for e in entries if e.finding.rule == rule
                           and exception.key in {c.key for c in e.finding.clauses}
                           and overridden.key in {c.key for c in e.finding.clauses})
-            pairs.append((exception, overridden, shown))
+            pairs.append((exception, overridden, shown, link.condition))
     return pairs

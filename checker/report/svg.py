@@ -93,7 +93,8 @@ def _hub(fid: str, data: dict, graph: nx.DiGraph, hub: str, layout: Layout) -> s
 def _override(analysis: str, u: str, v: str, data: dict, graph: nx.DiGraph, layout: Layout) -> str:
     fids = data["finding"]
     a, b = graph.nodes[u], graph.nodes[v]
-    title = f"{a['id']} is an exception to {b['id']}" + (f" ({fids})" if fids else "")
+    link = "is a condition of eligibility for" if data.get("condition") else "is an exception to"
+    title = f"{a['id']} {link} {b['id']}" + (f" ({fids})" if fids else "")
     href = fids.split()[0] if fids else clause_anchor(analysis, u)
     return (f'<g class="edge override" data-finding="{escape(fids)}" data-clauses="{escape(u)} {escape(v)}">'
             f'<a href="#{escape(href)}" aria-label="{escape(title)}"><title>{escape(title)}</title>'
