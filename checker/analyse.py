@@ -815,6 +815,8 @@ def _replace(e: ir.Expr, old: ir.Expr, new: ir.Expr) -> ir.Expr:
         return type(e)(tuple(_replace(x, old, new) for x in e.operands))
     if isinstance(e, ir.Cmp):
         return ir.Cmp(e.op, _replace(e.left, old, new), _replace(e.right, old, new))
+    if isinstance(e, ir.IfThen):
+        return ir.IfThen(_replace(e.test, old, new), e.then, e.otherwise)
     return e
 
 

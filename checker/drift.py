@@ -218,10 +218,24 @@ def _bounds(clause: ir.Clause) -> list[_Bound]:
                 text = f"years({e.start.name}, {e.end.name}) {e.op} {e.years}"
                 bound = _Bound(Quantity(Fraction(e.years), "years", text), frozenset({Fraction(e.years)}))
             elif isinstance(e, ir.Cmp):
-                bound = _compared(e)
+                for branch in _branches(e):
+                    bound = _compared(branch)
+                    if bound is not None:
+                        found.append(bound)
+                continue
             if bound is not None:
                 found.append(bound)
     return found
+
+
+def _branches(cmp: ir.Cmp) -> list[ir.Cmp]:
+    """`fee == if(t, 20, 0)` as `fee == 20` and `fee == 0`: each number it can compare with."""
+    for side in ("left", "right"):
+        value = getattr(cmp, side)
+        if isinstance(value, ir.IfThen):
+            return [b for v in (value.then, value.otherwise)
+                    for b in _branches(ir.Cmp(cmp.op, **{**{"left": cmp.left, "right": cmp.right}, side: v}))]
+    return [cmp]
 
 
 def encoded_quantities(clause: ir.Clause) -> list[Quantity]:

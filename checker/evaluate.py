@@ -81,6 +81,8 @@ def evaluate(e: ir.Expr, facts: dict[str, FactValue], outcomes: dict[str, Any]) 
         if a is ABSENT or b is ABSENT or _backwards(e, facts):
             return False
         return _OPS[e.op](b.date(), timecalc.anniversary(a.date(), e.years))
+    if isinstance(e, ir.IfThen):
+        return evaluate(e.then if evaluate(e.test, facts, outcomes) else e.otherwise, facts, outcomes)
     if isinstance(e, ir.Discretion):
         return True
     raise TypeError(f"cannot evaluate {e!r}")

@@ -96,13 +96,24 @@ class Sum:
 
 
 @dataclass(frozen=True)
+class IfThen:
+    """`if(test, value, otherwise)`: a number that depends on a condition over facts ("a
+    20 % fee after 30 days, none before", in one clause). Its values read no event that
+    may not have happened, so it is never absent."""
+
+    test: "Expr"
+    then: "Expr"
+    otherwise: "Expr"
+
+
+@dataclass(frozen=True)
 class Discretion:
     """The outcome is left to the seller: no constraint, but the clause speaks to it."""
 
     outcome: Var
 
 
-Expr = Union[Var, Const, Duration, YearsWithin, Not, And, Or, Cmp, In, Happened, Sum, Discretion]
+Expr = Union[Var, Const, Duration, YearsWithin, Not, And, Or, Cmp, In, Happened, Sum, IfThen, Discretion]
 
 TRUE = Const(True)
 
@@ -122,6 +133,8 @@ def children(e: Expr) -> tuple[Expr, ...]:
         return (e.timestamp,)
     if isinstance(e, Discretion):
         return (e.outcome,)
+    if isinstance(e, IfThen):
+        return (e.test, e.then, e.otherwise)
     return ()
 
 
@@ -191,8 +204,9 @@ def numeric_type(e: Expr) -> NumberType:
         return NumberType(integer=e.value.denominator == 1)
     if isinstance(e, Duration):
         return NumberType(integer=e.unit != "hours")
-    if isinstance(e, Sum):
-        return NumberType(integer=numeric_type(e.left).integer and numeric_type(e.right).integer)
+    if isinstance(e, (Sum, IfThen)):
+        parts = (e.left, e.right) if isinstance(e, Sum) else (e.then, e.otherwise)
+        return NumberType(integer=all(numeric_type(p).integer for p in parts))
     raise TypeError(f"not a numeric expression: {e!r}")
 
 
@@ -342,6 +356,8 @@ def atoms(e: Expr) -> list[Expr]:
         elif isinstance(x, Cmp) and outcomes(x):
             visit(x.left)  # `refund_due == (hours(...) <= 24)`: the inner atom counts
             visit(x.right)
+        elif isinstance(x, IfThen):
+            visit(x.test)  # `fee == if(days(...) > 30, 20, 0)`: the test is the atom
         elif outcomes(x) or isinstance(x, (Const, Duration, Sum)):
             return
         elif isinstance(x, Var) and not is_bool(x.variable.type):

@@ -201,6 +201,8 @@ class SmtPolicy:
             return self._guarded(e, _apply(e.op, end, bound))
         if isinstance(e, (ir.Duration, ir.Sum)):
             return self._arith(e)
+        if isinstance(e, ir.IfThen):
+            return z3.If(self.compile(e.test), self._arith(e.then), self._arith(e.otherwise))
         raise TypeError(f"cannot compile {e!r}")
 
     def _guarded(self, e: ir.Expr, atom: z3.BoolRef) -> z3.BoolRef:

@@ -9,7 +9,7 @@ Grammar (lowest precedence first):
              | sum "is" ["not"] "none"
              | sum ["not"] "in" "[" NAME ("," NAME)* "]"
     sum     := atom (("+" | "-") atom)*
-    atom    := NUMBER | "true" | "false" | NAME | NAME "(" expr ("," expr)* ")"
+    atom    := NUMBER | "true" | "false" | NAME | NAME "(" expr ("," expr)* ")"   (a function, or `if`)
              | "(" expr ")" | "-" atom
 
 Nothing here knows the vocabulary; `typecheck` resolves names and types.
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 KEYWORDS = {"and", "or", "not", "in", "is", "none", "true", "false"}
-FUNCTIONS = ("hours", "days", "working_days", "years", "discretion")
+FUNCTIONS = ("hours", "days", "working_days", "years", "discretion", "if")
 RESERVED = KEYWORDS | set(FUNCTIONS)  # no fact, outcome or enum value may be named so
 COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
 IDENTIFIER = r"[A-Za-z_][A-Za-z0-9_]*"  # ASCII only: a confusable letter is an error, not another name

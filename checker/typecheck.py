@@ -174,6 +174,8 @@ class _Checker:
                 raise TypeProblem(node.offset, "years(a, b) may only be compared with a whole number")
             if node.function == "discretion":
                 raise TypeProblem(node.offset, "discretion(...) may only stand as a whole conjunct of `then`")
+            if node.function == "if":
+                return self.conditional(node)
             raise TypeProblem(node.offset, f"unknown function {node.function!r}: expected one of {', '.join(FUNCTIONS)}")
         if isinstance(node, syntax.Arith):
             left = self.operand(node.left, None)
@@ -184,6 +186,26 @@ class _Checker:
             return ir.Sum(node.op, left, right)
         return self.boolean(node)
 
+    def conditional(self, node: syntax.Call) -> ir.Expr:
+        """`if(test, value, otherwise)`: a number chosen by a condition over facts."""
+        if len(node.args) != 3:
+            raise TypeProblem(node.offset, f"if(condition, value, otherwise) takes three arguments, got {len(node.args)}")
+        test = self.boolean(node.args[0])
+        if ir.outcomes(test):
+            raise TypeProblem(node.args[0].offset, "the condition of if(...) reads facts only")
+        values = []
+        for arg in node.args[1:]:
+            value = self.operand(arg, None)
+            if not isinstance(self.type_of(value), NumberType):
+                raise TypeProblem(arg.offset, f"the values of if(...) are numbers, not a {self.type_of(value)}")
+            absent = sorted(n.name for n in ir.walk(value) if isinstance(n, ir.Var)
+                            and isinstance(n.variable.type, TimestampType) and n.variable.type.optional)
+            if absent:
+                raise TypeProblem(arg.offset, f"a value of if(...) may not read an event that may not have happened "
+                                              f"({', '.join(absent)}); put it in the condition")
+            values.append(value)
+        return ir.IfThen(test, values[0], values[1])
+
     def type_of(self, e: ir.Expr):
         if isinstance(e, ir.Var):
             return e.variable.type
@@ -193,7 +215,7 @@ class _Checker:
             if isinstance(e.value, Fraction):
                 return NumberType(integer=e.value.denominator == 1)
             return EnumType("", ())  # a bare value; only reached inside enum context
-        if isinstance(e, (ir.Duration, ir.Sum)):
+        if isinstance(e, (ir.Duration, ir.Sum, ir.IfThen)):
             return ir.numeric_type(e)
         return BoolType()
 

@@ -35,6 +35,8 @@ def term(e: ir.Expr) -> str:
         return _number(e.value) if isinstance(e.value, Fraction) else str(e.value)
     if isinstance(e, ir.Sum):
         return f"{term(e.left)} {e.op} {term(e.right)}"
+    if isinstance(e, ir.IfThen):
+        return f"{term(e.then)} if {show(e.test)}, else {term(e.otherwise)}"
     return show(e)
 
 
