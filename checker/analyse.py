@@ -113,17 +113,102 @@ def analyse(policy: Policy, name: str, options: Options | None = None,
                 f"clauses were not analysed ({_names(left)})", left, documents=_docs(left)))
             break
         _GroupAnalysis(merged, raw, group, options, result, shared, deadline).run()
+    if any(c.readings for c in merged.clauses):
+        _structured_readings(merged, options, shared, deadline, result)
     result.findings.extend(shared.dead_findings())
     result.findings.extend(shared.overrides())
     result.findings.extend(shared.implications())
     result.findings.extend(shared.readings())
     result.findings.extend(_text_duplicates(policy))
+    result.findings.extend(_declared_conflicts(merged))
     result.findings.extend(_silent_outcomes(merged, shared.scope))
     result.findings.extend(_vague_terms(merged))
     if properties:
         _check_properties(merged, properties, options, result)
     result.sort()
     return result
+
+
+def _clause_keys(policy: Policy, orders) -> frozenset:
+    return frozenset(policy.conjuncts[o].clause.key for o in orders)
+
+
+def _structured_readings(policy: Policy, options: Options, shared: "_Shared", deadline: float | None,
+                         result: Analysis) -> None:
+    """For each other reading a clause carries: the clashes that appear and those that
+    disappear if the clause is read that way. One finding per reading; each clash as
+    encoded that the reading removes says so (`not_under_readings`)."""
+    by_keys: dict[frozenset, list[int]] = {}
+    for i, f in enumerate(result.findings):
+        if f.rule in ("clash.within-document", "clash.across-documents"):
+            by_keys.setdefault(frozenset(c.key for c in f.clauses), []).append(i)
+    for clause in policy.clauses:
+        for reading in clause.readings:
+            other = policy.with_reading(clause, reading)
+            groups = [g for g in outcome_groups(other.conjuncts) if any(c.clause.key == clause.key for c in g)]
+            touched = {c.clause.key for g in groups for c in g}
+            touched |= {k for keys, _ in shared.group_clashes if clause.key in keys for k in keys}
+            before = [sets for keys, sets in shared.group_clashes if keys & touched]
+            if any(sets is None for sets in before):
+                continue  # the clashes as encoded are not all known: nothing to compare with
+            encoded = set().union(*before)
+            found: dict[frozenset, tuple] = {}
+            try:
+                for group in outcome_groups(other.conjuncts):
+                    if not {c.clause.key for c in group} & touched:
+                        continue
+                    search = GroupSearch(other, group, options.timeout_ms, deadline)
+                    sets = search.minimal_clashes()
+                    result.solver_calls += search.calls
+                    for f in sets:
+                        found.setdefault(_clause_keys(other, f.orders), (search, f, [g.orders for g in sets if g is not f]))
+            except SolverUnknown as exc:
+                result.findings.append(_unknown(f"reading {reading.label!r} of {clause.id}",
+                                                tuple(c for c in policy.conjuncts if c.clause.key == clause.key), exc, options))
+                continue
+            appear = sorted((k for k in found if k not in encoded), key=lambda k: found[k][1].orders)
+            gone = sorted((k for k in encoded if k not in found), key=lambda k: sorted(_line(policy, x) for x in k))
+            label = f"{clause.id}: {reading.label}"
+            for keys in gone:
+                for i in by_keys.get(keys, []):
+                    f = result.findings[i]
+                    result.findings[i] = replace(f, message=f"{f.message} (not under the reading \u201c{reading.label}\u201d of {clause.id})",
+                                                 detail={**f.detail, "not_under_readings": [*f.detail.get("not_under_readings", []), label]})
+            result.findings.append(_reading_finding(policy, clause, reading, other, found, appear, gone))
+
+
+def _line(policy: Policy, key) -> int:
+    return next(c.location.line for c in policy.clauses if c.key == key)
+
+
+def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, other: Policy, found: dict,
+                     appear: list, gone: list) -> Finding:
+    by_key = {c.key: c for c in policy.clauses}
+    clauses_of = lambda keys: tuple(sorted((by_key[k] for k in keys), key=lambda c: c.location.line))  # noqa: E731
+    why = f" ({reading.note})" if reading.note else ""
+    head = f"{clause.id} can also be read \u201c{reading.label}\u201d{why}"
+    witness, region, outcomes, parts = None, (), set(), []
+    for keys in appear:
+        search, f, others = found[keys]
+        members, facts, cell, _ = certified_clash(policy.vocabulary, search, other, f, others)
+        fought = clash_outcomes(members)
+        outcomes |= set(fought)
+        parts.append(f"{_names(clauses_of(keys))} contradict each other on {_words(fought)}")
+        if witness is None:
+            witness, region = facts, cell
+    for keys in gone:
+        fought = clash_outcomes(tuple(c for c in policy.conjuncts if c.clause.key in keys))
+        outcomes |= set(fought)
+        parts.append(f"the clash of {_names(clauses_of(keys))} on {_words(fought)} is gone")
+    involved = _distinct(clause, *(c for keys in appear + gone for c in clauses_of(keys)))
+    detail = {"label": reading.label, "reading_of": clause.id,
+              "appears": [[c.id for c in clauses_of(k)] for k in appear],
+              "disappears": [[c.id for c in clauses_of(k)] for k in gone]}
+    if not parts:
+        return Finding("ambiguity", "ambiguity.reading", "info", f"{head}; under that reading no clash appears or disappears",
+                       (clause,), outcomes=tuple(sorted(clause.decides)), documents=(clause.document,), detail=detail)
+    return Finding("ambiguity", "ambiguity.reading", "warning", f"{head}. Under that reading, " + "; ".join(parts),
+                   involved, witness, region, tuple(sorted(outcomes)), _docs(involved), detail=detail)
 
 
 def _what_of(parts: list[ir.Conjunct], gone: list[ir.Conjunct]) -> tuple[str, tuple[str, ...]]:
@@ -152,6 +237,35 @@ def _why_never(takers: tuple[tuple[ir.Clause, bool], ...]) -> str:
                        + ([f"fails its condition(s) of eligibility {conditions}"] if conditions else []))
 
 
+def certified_clash(vocab, search: GroupSearch, policy: Policy, found: Found, others: list[tuple[int, ...]]):
+    """(members, canonical witness, region) of a minimal clash, certified. The witness
+    is one where none of the `others` (the group's other minimal clashes) clashes too,
+    where the region has such a case: the case shows this clash alone, and `prove`
+    of it names this one."""
+    members = tuple(policy.conjuncts[o] for o in found.orders)
+    cell = search.clash_cell(found.orders, ir.conjunct_atoms(members))
+    if cell is None:
+        raise CertificateError(f"the clash of {_names(unique_clauses(members))} is not confirmed by its own query")
+    region = search.widen(cell, search.indicators(found.orders))
+    if region is None:
+        raise CertificateError(f"the clash of {_names(unique_clauses(members))} does not hold on its whole cell")
+    inside = [search.cube(region)]
+    alone = [search.can_hold(other, str(i)) for i, other in enumerate(others)]
+    point = search.canonical_point(inside + alone, search.fact_names) if alone else None
+    also: list[tuple[ir.Clause, ...]] = []
+    if point is None:
+        point = search.canonical_point(inside, search.fact_names)
+        # nowhere in the region is this clash alone: say which others hold there too
+        every = shown(vocab, point, search.conjuncts)
+        for other in others:
+            conjuncts = tuple(policy.conjuncts[o] for o in other)
+            if not consistent(vocab, conjuncts, every):
+                also.append(unique_clauses(conjuncts))
+    facts = shown(vocab, point, members)
+    certify_clash(vocab, members, facts)
+    return members, facts, tuple(region), also
+
+
 class _Shared:
     """What the groups find about clauses that can span several groups, gathered so
     that each is reported once: dead clauses, exceptions and the clashes they resolve,
@@ -168,6 +282,9 @@ class _Shared:
         self.inferred: set[tuple[str, str]] = set()  # inferred exceptions whose clashes were reported as such
         self.implied: dict[int, tuple[int, ...] | None] = {}  # conjunct order -> a minimal support, None: not implied
         self.read: dict[tuple, dict] = {}
+        # per group: its clauses, and the clause sets of its minimal clashes (None: the
+        # search gave up); what a structured reading is compared against
+        self.group_clashes: list[tuple[frozenset, set[frozenset] | None]] = []
 
     def clause_dead(self, key: tuple[str, str]) -> bool:
         """Every conjunct of the clause never applies."""
@@ -403,41 +520,19 @@ class _GroupAnalysis:
     # -- clashes ----------------------------------------------------------------------------
 
     def clashes(self) -> None:
+        keys = frozenset(c.clause.key for c in self.group)
         try:
             found_sets = self.search.minimal_clashes()
         except SearchGaveUp as exc:
+            self.shared.group_clashes.append((keys, None))
             self._report_clashes(exc.found)  # what was found before the solver gave up stays reported
             raise
         self.clash_sets = {f.orders for f in found_sets}
+        self.shared.group_clashes.append((keys, {_clause_keys(self.policy, f.orders) for f in found_sets}))
         self._report_clashes(found_sets)
 
     def _clash(self, search: GroupSearch, policy: Policy, found: Found, others: list[tuple[int, ...]]):
-        """(members, canonical witness, region) of a minimal clash, certified. The witness
-        is one where none of the `others` (the group's other minimal clashes) clashes too,
-        where the region has such a case: the case shows this clash alone, and `prove`
-        of it names this one."""
-        members = tuple(policy.conjuncts[o] for o in found.orders)
-        cell = search.clash_cell(found.orders, ir.conjunct_atoms(members))
-        if cell is None:
-            raise CertificateError(f"the clash of {_names(unique_clauses(members))} is not confirmed by its own query")
-        region = search.widen(cell, search.indicators(found.orders))
-        if region is None:
-            raise CertificateError(f"the clash of {_names(unique_clauses(members))} does not hold on its whole cell")
-        inside = [search.cube(region)]
-        alone = [search.can_hold(other, str(i)) for i, other in enumerate(others)]
-        point = search.canonical_point(inside + alone, search.fact_names) if alone else None
-        also: list[tuple[ir.Clause, ...]] = []
-        if point is None:
-            point = search.canonical_point(inside, search.fact_names)
-            # nowhere in the region is this clash alone: say which others hold there too
-            every = shown(self.vocab, point, search.conjuncts)
-            for other in others:
-                conjuncts = tuple(policy.conjuncts[o] for o in other)
-                if not consistent(self.vocab, conjuncts, every):
-                    also.append(unique_clauses(conjuncts))
-        facts = shown(self.vocab, point, members)
-        certify_clash(self.vocab, members, facts)
-        return members, facts, tuple(region), also
+        return certified_clash(self.vocab, search, policy, found, others)
 
     def _report_clashes(self, found_sets: list[Found]) -> None:
         for found in sorted(found_sets, key=lambda f: f.orders):
@@ -686,6 +781,22 @@ def _text_duplicates(policy: Policy) -> list[Finding]:
             out.append(Finding("duplicate", "duplicate.same-text", "warning",
                                f"{message}: \u201c{clause.quote}\u201d",
                                (other, clause), documents=_docs((other, clause))))
+    return out
+
+
+def _declared_conflicts(policy: Policy) -> list[Finding]:
+    """Collisions an encoding declares (`conflicts:`) because the vocabulary cannot express
+    them: reported as they are declared, not proven, so that they are not lost."""
+    out = []
+    for doc in policy.documents:
+        for conflict in doc.conflicts:
+            clauses = tuple(c for cid in conflict.clauses for c in doc.clauses if c.id == cid)
+            quotes = " against ".join(f"\u201c{q}\u201d" for q in conflict.quotes)
+            out.append(Finding("clash", "clash.declared", "warning",
+                               f"{quotes} collide, as the encoding declares (not proven: the vocabulary cannot say it): "
+                               f"{conflict.witness}", clauses, documents=(doc.name,),
+                               detail={"conflict": conflict.id, "quotes": list(conflict.quotes),
+                                       "case": conflict.witness}))
     return out
 
 

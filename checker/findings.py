@@ -23,7 +23,7 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 KIND_ORDER = ("unknown", "stale", "clash", "regression", "property", "dead", "drift", "uncovered", "gap",
               "duplicate", "redundant", "ambiguity", "override")
 # Detail entries that tell apart findings of the same kind about the same clauses.
-IDENTIFYING_DETAIL = ("outcome", "property", "term", "quote", "sentence", "number")
+IDENTIFYING_DETAIL = ("outcome", "property", "term", "quote", "sentence", "number", "label", "conflict")
 
 # Every rule a finding can have, with what it means (SARIF's rule descriptions; the
 # names an `accept:` entry may use).
@@ -43,6 +43,8 @@ RULES = {
     "redundant.implied": "A clause implied by others",
     "redundant.self-evident": "A clause whose requirement holds in every case it applies to",
     "ambiguity.time-reading": "A time limit whose reading (inclusive or not, calendar or working days) changes an outcome",
+    "ambiguity.reading": "Another reading of a clause the text allows, and the clashes that appear or disappear under it",
+    "clash.declared": "A collision the encoding declares because it cannot express it (two passages and a case in words)",
     "ambiguity.vague-term": "An undefined term the outcome turns on",
     "property.refuted": "A stated property fails, with a counterexample",
     "unknown.solver-limit": "The solver could not answer within the time limit",

@@ -244,6 +244,19 @@ class Override:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """Another reading of a clause the text leaves open: its own `when` and `then` (the
+    clause's where it changes only one), with its label and note. The clause as encoded
+    is the natural reading; `check` reports what choosing this one would change."""
+
+    label: str
+    note: str
+    when: Expr
+    then: Expr
+    location: Location = field(compare=False)
+
+
+@dataclass(frozen=True)
 class Clause:
     document: str
     id: str
@@ -261,6 +274,7 @@ class Clause:
     # the clauses whose outcome this one states a necessary condition of (`condition_of`):
     # they apply only where this clause's `when` does not hold
     condition_of: tuple[str, ...] = ()
+    readings: tuple[Reading, ...] = field(default=(), compare=False)
 
     @property
     def quote(self) -> str:

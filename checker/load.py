@@ -212,6 +212,30 @@ OverrideEntry = Annotated[Annotated[ClauseId, Tag("id")] | Annotated[OverrideSpe
                           Discriminator(lambda value: "entry" if isinstance(value, dict) else "id")]
 
 
+class ReadingSpec(_Strict):
+    """Another reading of the clause: a labelled `when` and/or `then` in place of the
+    clause's own, with a note saying why the text allows it."""
+
+    label: Line = Field(min_length=1)
+    note: Text = ""
+    when: str | bool | None = None
+    then: str | None = None
+
+    def model_post_init(self, context: Any) -> None:
+        if self.when is None and self.then is None:
+            raise ValueError("a reading changes the clause's `when`, its `then`, or both")
+
+
+class ConflictSpec(_Strict):
+    """A collision the encoding cannot express even with readings, declared so that it is
+    not lost: the two (or more) passages that collide, and a case in words."""
+
+    id: Line = Field(min_length=1)
+    quotes: list[Text] = Field(min_length=2)
+    witness: Text = Field(min_length=1)
+    clauses: list[ClauseId] = []
+
+
 class ClauseSpec(_Strict):
     id: ClauseId = Field(min_length=1)
     heading: Line = ""
@@ -224,6 +248,7 @@ class ClauseSpec(_Strict):
     condition_of: list[ClauseId] = []
     note: Text = ""
     accept: list[AcceptSpec] = []
+    readings: list[ReadingSpec] = []
 
 
     @field_validator("quote")
@@ -266,6 +291,7 @@ class EncodingFile(_Strict):
     clauses: list[ClauseSpec]
     skipped: list[SkipSpec] = []
     properties: list[PropertySpec] = []
+    conflicts: list[ConflictSpec] = []
 
 
 # ---- loaded models -------------------------------------------------------------------
@@ -301,6 +327,17 @@ class Property:
 
 
 @dataclass(frozen=True)
+class Conflict:
+    """A declared collision (`conflicts:`): reported as a declared clash."""
+
+    id: str
+    quotes: tuple[str, ...]
+    witness: str
+    clauses: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
 class Document:
     name: str
     title: str
@@ -312,6 +349,7 @@ class Document:
     properties: tuple[Property, ...]
     stale: tuple[StaleQuote, ...] = ()  # only when loaded with `tolerate_stale`
     scope: tuple[str, ...] | None = None  # declared request kinds (`scope:`), None when not declared
+    conflicts: tuple[Conflict, ...] = ()
 
     def clause(self, clause_id: str) -> ir.Clause:
         return next(c for c in self.clauses if c.id == clause_id)
@@ -441,6 +479,31 @@ def _scalar_position(text: str, line: int, column: int, value: str, offset: int)
     return row + 1, j - starts[row] + 1
 
 
+def _readings(vocab: Vocabulary, path: Path, root: Any, i: int, spec: ClauseSpec, when: ir.Expr,
+              then: ir.Expr) -> tuple[ir.Reading, ...]:
+    """The clause's other readings, each a whole `when` and `then` (the clause's own where
+    the reading keeps it). Every problem of every reading is reported."""
+    out, problems, labels = [], [], set()
+    for j, r in enumerate(spec.readings):
+        loc = ("clauses", i, "readings", j)
+        if r.label in labels:
+            problems.append(Problem(position(path, root, (*loc, "label")), f"clause {spec.id} has two readings labelled {r.label!r}"))
+        labels.add(r.label)
+        try:
+            other_when = when if r.when is None else _parse(vocab, path, root, (*loc, "when"), r.when, consequence=False)
+            other_then = then if r.then is None else _parse(vocab, path, root, (*loc, "then"), r.then, consequence=True)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        if (other_when, other_then) == (when, then):
+            problems.append(Problem(position(path, root, loc), f"reading {r.label!r} of clause {spec.id} is the clause as encoded"))
+            continue
+        out.append(ir.Reading(r.label, r.note, other_when, other_then, position(path, root, loc)))
+    if problems:
+        raise InputError(problems)
+    return tuple(out)
+
+
 def _parse(vocab: Vocabulary, path: Path, root: Any, loc: tuple, text: str | bool, consequence: bool) -> ir.Expr:
     if isinstance(text, bool):
         if consequence:
@@ -497,6 +560,7 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
         try:
             when = _parse(vocab, path, root, ("clauses", i, "when"), spec.when, consequence=False)
             then = _parse(vocab, path, root, ("clauses", i, "then"), spec.then, consequence=True)
+            readings = _readings(vocab, path, root, i, spec, when, then)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -507,6 +571,7 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
             then_text=spec.then, overrides=tuple(_override(o) for o in spec.overrides), note=spec.note,
             location=where, source_lines=tuple(lines),
             accepted=tuple((a.rule, a.reason) for a in spec.accept), condition_of=tuple(spec.condition_of),
+            readings=readings,
         ))
 
     graph: dict[str, set[str]] = {}
@@ -562,6 +627,21 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
         except InputError as exc:
             problems.extend(exc.problems)
 
+    conflicts = []
+    for i, spec in enumerate(data.conflicts):
+        for j, q in enumerate(spec.quotes):
+            if source.find(q) is None:
+                problems.append(Problem(position(path, root, ("conflicts", i, "quotes", j)),
+                                        f"quote of conflict {spec.id} not found in {source_path.name}: {q[:60]!r}"))
+        for j, cid in enumerate(spec.clauses):
+            if cid not in ids:
+                problems.append(Problem(position(path, root, ("conflicts", i, "clauses", j)),
+                                        f"conflict {spec.id} names {cid!r}: no clause with that id in {folder.name}"))
+        conflicts.append(Conflict(spec.id, tuple(spec.quotes), spec.witness, tuple(spec.clauses),
+                                  position(path, root, ("conflicts", i))))
+    if len({c.id for c in conflicts}) < len(conflicts):
+        problems.append(Problem(position(path, root, ("conflicts",)), "conflict ids are unique in a document"))
+
     kinds = vocab.facts["request"].type.values if "request" in vocab.facts else ()
     for j, kind in enumerate(data.scope or ()):
         if kind not in kinds:
@@ -570,7 +650,7 @@ def load_document(folder: Path, vocab: Vocabulary, tolerate_stale: bool = False)
     if problems:
         raise InputError(problems)
     return Document(data.document, data.title, folder, path, source, tuple(clauses), tuple(skipped), tuple(properties),
-                    tuple(stale), None if data.scope is None else tuple(data.scope))
+                    tuple(stale), None if data.scope is None else tuple(data.scope), tuple(conflicts))
 
 
 def parse_property(vocab: Vocabulary, path: Path, root: Any, index: int, spec: PropertySpec, owner: str) -> Property:

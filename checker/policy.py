@@ -68,6 +68,15 @@ class Policy:
         by_name = {d.name: d for d in self.documents}
         return Policy(self.vocabulary, tuple(by_name[n] for n in names), self.exceptions)
 
+    def with_reading(self, clause: ir.Clause, reading: ir.Reading) -> "Policy":
+        """The policy with `clause` read the other way: its `when` and `then` are the
+        reading's (its exceptions, conditions and quotes stay)."""
+        documents = tuple(
+            replace(d, clauses=tuple(replace(c, when=reading.when, then=reading.then) if c.key == clause.key else c
+                                     for c in d.clauses)) if d.name == clause.document else d
+            for d in self.documents)
+        return Policy(self.vocabulary, documents, self.exceptions)
+
     def without_exceptions(self) -> "Policy":
         return Policy(self.vocabulary, self.documents, exceptions="none")
 

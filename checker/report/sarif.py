@@ -26,7 +26,7 @@ CLAUSE_FINGERPRINT = "clausecheck/clauses/v1"
 
 DEFAULT_LEVEL = {"stale": "error", "drift": "error", "uncovered": "error", "regression": "error", "clash": "error", "dead": "error", "property": "error", "unknown": "error", "gap": "warning",
                  "duplicate": "warning", "redundant": "warning", "ambiguity": "warning", "override": "note",
-                 "clash.inferred-exception": "warning"}  # a rule whose level is not its kind's
+                 "clash.inferred-exception": "warning", "clash.declared": "warning"}  # a rule whose level is not its kind's
 
 
 def _rules(report: Report) -> list[dict[str, Any]]:
@@ -70,6 +70,10 @@ def _fallback_location(report: Report, entry: Entry) -> dict[str, Any]:
                 if prop.id == f.detail.get("property"):
                     return {"physicalLocation": _physical(report.path(prop.location.file), prop.location.line),
                             "message": {"text": f"property {prop.id}"}}
+            for conflict in doc.conflicts:
+                if conflict.id == f.detail.get("conflict"):
+                    return {"physicalLocation": _physical(report.path(conflict.location.file), conflict.location.line),
+                            "message": {"text": f"declared conflict {conflict.id}"}}
     for policy in report.policies.values():
         for doc in policy.documents:
             if f.documents and doc.name == f.documents[0]:
