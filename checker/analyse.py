@@ -142,6 +142,8 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
     for i, f in enumerate(result.findings):
         if f.rule in ("clash.within-document", "clash.across-documents"):
             by_keys.setdefault(frozenset(c.key for c in f.clauses), []).append(i)
+    fought = {keys: result.findings[i[0]].outcomes for keys, i in by_keys.items()}
+    not_under: dict[int, list[tuple[ir.Clause, ir.Reading]]] = {}
     for clause in policy.clauses:
         for reading in clause.readings:
             other = policy.with_reading(clause, reading)
@@ -168,13 +170,16 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
                 continue
             appear = sorted((k for k in found if k not in encoded), key=lambda k: found[k][1].orders)
             gone = sorted((k for k in encoded if k not in found), key=lambda k: sorted(_line(policy, x) for x in k))
-            label = f"{clause.id}: {reading.label}"
             for keys in gone:
                 for i in by_keys.get(keys, []):
-                    f = result.findings[i]
-                    result.findings[i] = replace(f, message=f"{f.message} (not under the reading \u201c{reading.label}\u201d of {clause.id})",
-                                                 detail={**f.detail, "not_under_readings": [*f.detail.get("not_under_readings", []), label]})
-            result.findings.append(_reading_finding(policy, clause, reading, other, found, appear, gone))
+                    not_under.setdefault(i, []).append((clause, reading))
+            result.findings.append(_reading_finding(policy, clause, reading, other, found, appear, gone, fought))
+    for i, readings in not_under.items():
+        f = result.findings[i]
+        which = " and ".join(f"\u201c{r.label}\u201d of {c.id}" for c, r in readings)
+        result.findings[i] = replace(
+            f, message=f"{f.message} (not under the reading{'s' if len(readings) > 1 else ''} {which})",
+            detail={**f.detail, "not_under_readings": [f"{c.id}: {r.label}" for c, r in readings]})
 
 
 def _line(policy: Policy, key) -> int:
@@ -182,7 +187,7 @@ def _line(policy: Policy, key) -> int:
 
 
 def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, other: Policy, found: dict,
-                     appear: list, gone: list) -> Finding:
+                     appear: list, gone: list, fought_as_encoded: dict) -> Finding:
     by_key = {c.key: c for c in policy.clauses}
     clauses_of = lambda keys: tuple(sorted((by_key[k] for k in keys), key=lambda c: c.location.line))  # noqa: E731
     why = f" ({reading.note})" if reading.note else ""
@@ -197,7 +202,7 @@ def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, oth
         if witness is None:
             witness, region = facts, cell
     for keys in gone:
-        fought = clash_outcomes(tuple(c for c in policy.conjuncts if c.clause.key in keys))
+        fought = fought_as_encoded.get(keys) or clash_outcomes(tuple(c for c in policy.conjuncts if c.clause.key in keys))
         outcomes |= set(fought)
         parts.append(f"the clash of {_names(clauses_of(keys))} on {_words(fought)} is gone")
     involved = _distinct(clause, *(c for keys in appear + gone for c in clauses_of(keys)))
