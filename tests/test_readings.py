@@ -142,3 +142,26 @@ def test_a_bad_conflict_is_refused_at_its_line(encodings: Encodings, change, exp
         load_documents([encodings.root])
     [problem] = [str(p) for p in info.value.problems]
     assert expected in problem and "encoding.yaml:" in problem
+
+
+def test_solver_and_evaluator_agree_under_each_reading(encodings: Encodings) -> None:
+    """A reading is a policy of its own: both paths decide it alike."""
+    from checker.casegen import RandomChooser, generate_facts
+    from checker.cases import Case
+    from checker.errors import Location
+    from checker.evaluate import decide
+    from checker.prove import Prover
+
+    encodings.document("shop", SOURCE, encoding(UPON, MISSING, LATE))
+    workspace = Workspace.load([encodings.root])
+    policy = workspace.policy(("shop",))
+    [r1] = [c for c in policy.clauses if c.id == "R1"]
+    for other in (policy.with_reading(r1, r) for r in r1.readings):
+        prover, chooser = Prover(other), RandomChooser(5)
+        for _ in range(150):
+            facts = generate_facts(workspace.vocabulary, chooser)
+            solver = prover.prove(Case("generated", ("shop",), facts, {}, Location("<generated>")))
+            plain = decide(other, "generated", facts)
+            for name in workspace.vocabulary.outcomes:
+                s, p = solver.outcomes[name], plain.outcomes[name]
+                assert (s.status, s.value) == (p.status, p.value), (name, facts)
