@@ -10,9 +10,12 @@ from __future__ import annotations
 import pytest
 
 from checker.analyse import Options, analyse
-from checker.errors import InputError
-from checker.evaluate import consistent
+from checker.casegen import RandomChooser, generate_facts
+from checker.cases import Case
+from checker.errors import InputError, Location
+from checker.evaluate import consistent, decide
 from checker.load import load_documents
+from checker.prove import Prover
 from checker.workspace import Workspace
 
 from .conftest import Encodings
@@ -146,12 +149,6 @@ def test_a_bad_conflict_is_refused_at_its_line(encodings: Encodings, change, exp
 
 def test_solver_and_evaluator_agree_under_each_reading(encodings: Encodings) -> None:
     """A reading is a policy of its own: both paths decide it alike."""
-    from checker.casegen import RandomChooser, generate_facts
-    from checker.cases import Case
-    from checker.errors import Location
-    from checker.evaluate import decide
-    from checker.prove import Prover
-
     encodings.document("shop", SOURCE, encoding(UPON, MISSING, LATE))
     workspace = Workspace.load([encodings.root])
     policy = workspace.policy(("shop",))
