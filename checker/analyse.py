@@ -173,7 +173,13 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
             for keys in gone:
                 for i in by_keys.get(keys, []):
                     not_under.setdefault(i, []).append((clause, reading))
-            result.findings.append(_reading_finding(policy, clause, reading, other, found, appear, gone, fought))
+            change = None
+            if not appear and not gone:
+                try:
+                    change = _changed_outcome(policy, other, clause, options, deadline, result)
+                except SolverUnknown:
+                    change = None  # the reading is still reported; only the case is missing
+            result.findings.append(_reading_finding(policy, clause, reading, other, found, appear, gone, fought, change))
     for i, readings in not_under.items():
         f = result.findings[i]
         which = " and ".join(f"\u201c{r.label}\u201d of {c.id}" for c, r in readings)
@@ -182,12 +188,53 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
             detail={**f.detail, "not_under_readings": [f"{c.id}: {r.label}" for c, r in readings]})
 
 
+def _changed_outcome(policy: Policy, other: Policy, clause: ir.Clause, options: Options, deadline: float | None,
+                     result: Analysis) -> tuple[dict, list[tuple[str, str, str]]] | None:
+    """A case (certified by the evaluator under both readings) whose outcome the reading
+    changes although no clash appears or disappears: (facts, [(outcome, as encoded,
+    under the reading)]), or None. Cases where the two readings' conditions differ are
+    tried first."""
+    def group_of(p: Policy) -> tuple[ir.Conjunct, ...]:
+        return tuple(c for g in outcome_groups(p.conjuncts) if any(x.clause.key == clause.key for x in g) for c in g)
+
+    encoded, read = group_of(policy), group_of(other)
+    mine = [c for c in policy.conjuncts if c.clause.key == clause.key]
+    theirs = [c for c in other.conjuncts if c.clause.key == clause.key]
+    search = GroupSearch(other, read, options.timeout_ms, deadline)
+    try:
+        applies = lambda cs: search.smt.compile(ir.Or(tuple(c.guard for c in cs)))  # noqa: E731
+        within = applies(mine + theirs)
+        atoms = ir.conjunct_atoms(encoded + read)
+        decided = sorted({o for c in mine + theirs for o in c.constrains})
+        # the facts either reading reads: the case is decided under both
+        read_by_either = {n for c in encoded for n in ir.facts(c.guard) | ir.facts(c.body)}
+        names = search.fact_names + [n for n in policy.vocabulary.facts if n in read_by_either and n not in search.fact_names]
+        for question in ([within, applies(mine) != applies(theirs)], [within]):
+            avoid: list = []
+            for _ in range(MAX_READING_TRIES):
+                point = search.canonical_point(question + avoid, names)
+                if point is None:
+                    break
+                facts = shown(policy.vocabulary, point, encoded + read)
+                before = decide_conjuncts(policy.vocabulary, encoded, facts).outcomes
+                after = decide_conjuncts(policy.vocabulary, read, facts).outcomes
+                changed = [(n, _verdict(before[n]), _verdict(after[n])) for n in decided
+                           if _verdict(before[n]) != _verdict(after[n])]
+                if changed:
+                    return facts, changed
+                avoid.append(search.excluding(_literals(atoms, facts)))
+        return None
+    finally:
+        result.solver_calls += search.calls
+
+
 def _line(policy: Policy, key) -> int:
     return next(c.location.line for c in policy.clauses if c.key == key)
 
 
 def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, other: Policy, found: dict,
-                     appear: list, gone: list, fought_as_encoded: dict) -> Finding:
+                     appear: list, gone: list, fought_as_encoded: dict,
+                     change: tuple[dict, list[tuple[str, str, str]]] | None = None) -> Finding:
     by_key = {c.key: c for c in policy.clauses}
     clauses_of = lambda keys: tuple(sorted((by_key[k] for k in keys), key=lambda c: c.location.line))  # noqa: E731
     why = f" ({reading.note})" if reading.note else ""
@@ -209,8 +256,16 @@ def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, oth
     detail = {"label": reading.label, "reading_of": clause.id,
               "appears": [[c.id for c in clauses_of(k)] for k in appear],
               "disappears": [[c.id for c in clauses_of(k)] for k in gone]}
+    if not parts and change is not None:
+        facts, changed = change
+        said = "; ".join(f"{_words((n,))}: {b} as encoded, {a} under the reading" for n, b, a in changed)
+        return Finding("ambiguity", "ambiguity.reading", "warning",
+                       f"{head}. Under that reading no clash appears or disappears, but the outcome changes in the "
+                       f"case shown ({said})", (clause,), facts, (), tuple(n for n, _, _ in changed),
+                       (clause.document,), detail=detail)
     if not parts:
-        return Finding("ambiguity", "ambiguity.reading", "info", f"{head}; under that reading no clash appears or disappears",
+        return Finding("ambiguity", "ambiguity.reading", "info",
+                       f"{head}; under that reading no clash appears or disappears and no outcome was found to change",
                        (clause,), outcomes=tuple(sorted(clause.decides)), documents=(clause.document,), detail=detail)
     return Finding("ambiguity", "ambiguity.reading", "warning", f"{head}. Under that reading, " + "; ".join(parts),
                    involved, witness, region, tuple(sorted(outcomes)), _docs(involved), detail=detail)

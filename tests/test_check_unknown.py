@@ -47,7 +47,7 @@ def test_clashes_found_before_the_solver_gives_up_are_kept(monkeypatch) -> None:
     original = GroupSearch._clash_candidates
     monkeypatch.setattr(GroupSearch, "_clash_candidates", lambda self: _GivesUpAtTheEnd(original(self)))
     partial = analyse(policy, "xstron", Options()).findings
-    assert _clash_sets(partial) == _clash_sets(complete) and len(_clash_sets(complete)) == 11
+    assert _clash_sets(partial) == _clash_sets(complete) and len(_clash_sets(complete)) == 9
     unknown = [f for f in partial if f.kind == "unknown"]
     assert unknown and all(f.rule == "unknown.solver-limit" and f.severity == "error" for f in unknown)
     assert all("timeout (simulated)" in f.message for f in unknown)

@@ -97,10 +97,29 @@ def test_a_reading_that_removes_a_clash(encodings: Encodings) -> None:
     assert f.message.endswith("Under that reading, the clash of R1 and R3 on refund due is gone")
 
 
-def test_a_reading_that_changes_no_clash_is_an_info_line(encodings: Encodings) -> None:
-    analysis, _ = analysed(encodings, UPON)
+def test_a_reading_that_changes_an_outcome_but_no_clash(encodings: Encodings) -> None:
+    """Alone, R1 read "only within the 30 days" clashes with nothing, but it leaves the
+    refund of a late return open: the case shows it, certified by the evaluator."""
+    analysis, policy = analysed(encodings, UPON)
     f = reading(analysis, "only within the 30 days")
-    assert f.severity == "info" and f.message.endswith("no clash appears or disappears")
+    assert f.severity == "warning" and "no clash appears or disappears, but the outcome changes" in f.message
+    assert "refund due: yes as encoded, left open under the reading" in f.message
+    [r1] = policy.clauses
+    other = policy.with_reading(r1, r1.readings[1])
+    assert decide(policy, "w", f.witness).outcomes["refund_due"].value is True
+    assert decide(other, "w", f.witness).outcomes["refund_due"].status == "open"
+
+
+def test_a_reading_that_changes_nothing_is_an_info_line(encodings: Encodings) -> None:
+    same = UPON.split("    readings:")[0] + """\
+    readings:
+      - label: the same in other words
+        when: original_packaging and request == return and return_received_at is not none
+"""
+    analysis, _ = analysed(encodings, same)
+    f = reading(analysis, "the same in other words")
+    assert f.severity == "info" and f.witness is None
+    assert f.message.endswith("no clash appears or disappears and no outcome was found to change")
 
 
 @pytest.mark.parametrize("entry, expected", [
