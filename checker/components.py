@@ -13,14 +13,20 @@ import networkx as nx
 from . import ir
 
 
-def outcome_groups(conjuncts: tuple[ir.Conjunct, ...] | list[ir.Conjunct]) -> list[tuple[ir.Conjunct, ...]]:
+def outcome_groups(conjuncts: tuple[ir.Conjunct, ...] | list[ir.Conjunct],
+                   fixed: frozenset[str] | set[str] = frozenset()) -> list[tuple[ir.Conjunct, ...]]:
     """Groups of conjuncts connected by shared outcomes, each in policy order; the groups
-    ordered by their first conjunct."""
+    ordered by their first conjunct.
+
+    `fixed`: outcomes that link nothing, as if their values were given (the clash search
+    fixes the outcomes that guards read, and splits a chained group into the parts that
+    are independent once they are fixed); a conjunct that mentions no other outcome is a
+    group of its own."""
     graph = nx.Graph()
     for c in conjuncts:
         node = ("conjunct", c.order)
         graph.add_node(node)
-        for outcome in c.constrains | c.reads:
+        for outcome in (c.constrains | c.reads) - fixed:
             graph.add_edge(node, ("outcome", outcome))
     by_order = {c.order: c for c in conjuncts}
     groups = []

@@ -45,6 +45,10 @@ HOUR, DAY = 3600, 86400
 # of the order), then hours for what must happen within a day.
 TIME_LADDER = (24, 48, 72, 96, 24 * 7, 24 * 10, 24 * 14, 24 * 21, 24 * 30, 24 * 45, 24 * 60, 24 * 90,
                24 * 180, 24 * 365, 24 * 545, 24 * 730, 24 * 1095, 24 * 1825, 24 * 3650, 1, 2, 3, 6, 12, 36)
+# A part of a clash search (`_Refuter`) whose outcomes are all bool or enum and have at
+# most this many readings has every reading written out; a larger one, or one with a
+# number outcome, learns its readings one counterexample at a time.
+EXPAND_LIMIT = 16
 
 
 class SearchGaveUp(SolverUnknown):
@@ -153,13 +157,15 @@ class GroupSearch:
         search with quantifier-free solvers only (Z3's quantifier engine gives up on it
         depending on its random seed): a candidate (facts, choice) is checked at its
         facts; if the chosen conjuncts can all hold there, the outcomes that show it are
-        a counterexample every later candidate must defeat. Each clash found is shrunk
-        to a minimal set at its facts and blocked; at the end the sets are exactly the
-        minimal clashing sets, whichever models the solver returned on the way."""
+        a counterexample every later candidate must defeat (learned part by part, see
+        `_Refuter`). Each clash found is shrunk to a minimal set at its facts and
+        blocked; at the end the sets are exactly the minimal clashing sets, whichever
+        models the solver returned on the way."""
         smt = self.smt
         if not self.rules:
             return []
         select = {o: z3.Bool(f"select!{o}", smt.ctx) for o in self.rules}
+        refuter = _Refuter(self, self.rules, select)
         candidate = self._clash_candidates()
         candidate.add(z3.Or(*select.values()))
         found: list[Found] = []
@@ -180,20 +186,15 @@ class GroupSearch:
             fixed = self._fixing(model)
             answer = self._check(fixed + self._lits(chosen), want_model=True)
             if answer.verdict == "sat":
-                # the chosen conjuncts all hold at these outcomes: from now on some chosen
-                # conjunct must fail at them
-                values = self._outcome_values(answer.model)
-                candidate.add(z3.Or(*[z3.And(select[o], z3.Not(z3.substitute(smt.formula[o], *values)))
-                                      for o in self.rules]))
+                # the chosen conjuncts all hold at these outcomes: from now on, in each
+                # independent part, some chosen conjunct must fail at them
+                candidate.add(*refuter.learn(answer.model))
                 continue
             core = deletion_minimal_cored(chosen, lambda s: self._core(fixed, s, remember=False),
                                           smt.core_orders(answer.core))
             found.append(Found(tuple(core), self._facts(model)))
             candidate.add(z3.Not(z3.And(*[select[o] for o in core])))
         return _minimal(found)
-
-    def _outcome_values(self, model: z3.ModelRef) -> list[tuple[z3.ExprRef, z3.ExprRef]]:
-        return [(self.smt.vars[o], model.eval(self.smt.vars[o], model_completion=True)) for o in self.outcomes]
 
     def can_hold(self, orders: Iterable[int], tag: str) -> z3.BoolRef:
         """Some reading of the outcomes (a fresh copy, named by `tag`) satisfies the
@@ -511,7 +512,7 @@ class ClashOracle:
 
     def __init__(self, search: GroupSearch, orders: tuple[int, ...]):
         self.search, self.orders = search, orders
-        self.holds = z3.And(*[search.smt.formula[o] for o in orders])
+        self.refuter = _Refuter(search, orders)
         self.candidate = search._solver_copy()
         self.scopes: list[list[z3.BoolRef]] = [[]]
         self.learned: list[z3.BoolRef] = []
@@ -543,7 +544,133 @@ class ClashOracle:
             if answer.verdict == "unsat":
                 return True
             # the conjuncts all hold at these outcomes: no clash point can let them
-            self.candidate.add(z3.Not(z3.substitute(self.holds, *search._outcome_values(answer.model))))
+            self.candidate.add(*self.refuter.learn(answer.model))
+
+
+class _Refuter:
+    """What the candidates of a clash search must defeat: the readings of the outcomes
+    met so far, kept apart by the independent parts of the conjuncts.
+
+    Conjuncts S clash at facts f when no reading of the outcomes satisfies them all.
+    Fix some outcomes that guards read (the pivots, `_split`: in a chain, the hub such
+    as `cancellation_allowed`; bool or enum by the language) to values p: what is left
+    falls into parts that share no outcome (`components.outcome_groups` with the pivots
+    fixed), and S has no reading with pivots p iff the conjuncts of S in some part have
+    none. So S clashes at f iff, for every value p of the pivots, some part fails under
+    p. The candidate solver is told that for each p met in a counterexample, with one
+    literal per part ("this part has no reading under p"): a part whose outcomes are a
+    few bools and enums has all its readings written out (EXPAND_LIMIT), any other
+    learns the readings it is shown.
+
+    Learned as whole readings of every outcome (as before), the counterexamples of
+    independent parts multiply: a hub read by n clauses that each decide another
+    outcome from another fact took about 2^n of them (n = 14: 32,771 questions, 206 s;
+    now 5). Each counterexample still rules out the candidate it refutes, and a real
+    clash meets every constraint (for each p, the literal of a part that fails), so
+    the search finds the same clashes.
+
+    `select`: the literal that chooses each conjunct (None: all of `orders` are chosen)."""
+
+    def __init__(self, search: GroupSearch, orders: Iterable[int], select: dict[int, z3.BoolRef] | None = None):
+        smt = self.smt = search.smt
+        self.select = select
+        by_order = {c.order: c for c in search.conjuncts}
+        conjuncts = [by_order[o] for o in orders]
+        vocab = search.policy.vocabulary
+        self.mentions = {c.order: sorted(c.constrains | c.reads) for c in conjuncts}
+        self.pivots, self.parts = _split(conjuncts, vocab, smt)
+        self.met: dict[tuple, list[z3.BoolRef]] = {}  # pivot values -> the literal of each part
+        self._failing: dict[tuple, z3.BoolRef] = {}  # (conjunct, values it reads) -> it fails there
+
+    def learn(self, model: z3.ModelRef) -> list[z3.BoolRef]:
+        """Constraints that rule out every candidate at which the chosen conjuncts hold
+        with the outcomes of `model` (a reading that satisfies them at the candidate's
+        facts); every real clash meets them."""
+        smt = self.smt
+        value = lambda n: model.eval(smt.vars[n], model_completion=True)  # noqa: E731
+        pivots = {n: value(n) for n in self.pivots}
+        key = tuple(v.sexpr() for v in pivots.values())
+        out = []
+        flags = self.met.get(key)
+        if flags is None:
+            flags = self.met[key] = [z3.Bool(f"part!{len(self.met)}!{i}", smt.ctx) for i in range(len(self.parts))]
+            out.append(smt.either(flags))
+            for flag, (orders, _, readings) in zip(flags, self.parts):
+                if readings is not None:
+                    every = smt.both([self._fails(orders, {**pivots, **dict(r)}) for r in readings])
+                    out.append(smt.either([z3.Not(flag), every]))
+        for flag, (orders, names, readings) in zip(flags, self.parts):
+            if readings is None:
+                out.append(smt.either([z3.Not(flag), self._fails(orders, {**pivots, **{n: value(n) for n in names}})]))
+        return out
+
+    def _fails(self, orders: list[int], values: dict[str, z3.ExprRef]) -> z3.BoolRef:
+        """Some chosen conjunct of `orders` fails at the outcome values `values`."""
+        out = []
+        for o in orders:
+            names = self.mentions[o]
+            key = (o, *(values[n].sexpr() for n in names))
+            fails = self._failing.get(key)
+            if fails is None:
+                fails = z3.Not(self.smt.substitute(self.smt.formula[o], [(n, values[n]) for n in names]))
+                if self.select is not None:
+                    fails = self.smt.both([self.select[o], fails])
+                self._failing[key] = fails
+            out.append(fails)
+        return self.smt.either(out)
+
+
+Part = tuple[list[int], list[str], list[list[tuple[str, z3.ExprRef]]] | None]
+
+
+def _split(conjuncts: list[ir.Conjunct], vocab, smt: SmtPolicy) -> tuple[list[str], list[Part]]:
+    """The pivots of a clash search and the parts they leave: (conjunct orders, the
+    part's own outcomes, every reading of them or None). While a part is too large to
+    write out and its guards read one of its outcomes, that outcome is made a pivot
+    (`_hub`); a group with no chain stays one part."""
+    fixed: frozenset[str] = frozenset()
+    while True:
+        parts: list[Part] = []
+        hub = None
+        for group in outcome_groups(conjuncts, fixed):
+            names = sorted({n for c in group for n in c.constrains | c.reads} - fixed)
+            readings = _readings(vocab, smt, names)
+            parts.append(([c.order for c in group], names, readings))
+            if readings is None and hub is None:
+                hub = _hub(group, fixed)
+        if hub is None:
+            return sorted(fixed), parts
+        fixed |= {hub}
+
+
+def _hub(part: tuple[ir.Conjunct, ...], fixed: frozenset[str]) -> str | None:
+    """The outcome to fix in a part too large to write out: of those its guards read,
+    the one most of its conjuncts mention (the first by name among equals); None when
+    its guards read none."""
+    read = sorted({n for c in part for n in c.reads} - fixed)
+    if not read:
+        return None
+    return max(read, key=lambda n: sum(n in c.constrains | c.reads for c in part))
+
+
+def _readings(vocab, smt: SmtPolicy, names: list[str]) -> list[list[tuple[str, z3.ExprRef]]] | None:
+    """Every reading of the bool and enum outcomes `names` (as (name, value) pairs), or
+    None when one is a number or there are more than EXPAND_LIMIT."""
+    choices = []
+    for name in names:
+        t = vocab.outcomes[name].type
+        if isinstance(t, BoolType):
+            choices.append([(name, z3.BoolVal(b, smt.ctx)) for b in (False, True)])
+        elif isinstance(t, EnumType):
+            choices.append([(name, z3.IntVal(i, smt.ctx)) for i in range(len(t.values))])
+        else:
+            return None
+    if math.prod(len(c) for c in choices) > EXPAND_LIMIT:
+        return None
+    readings: list[list[tuple[str, z3.ExprRef]]] = [[]]
+    for c in choices:
+        readings = [r + [pair] for r in readings for pair in c]
+    return readings
 
 
 def _minimal(found: list[Found]) -> list[Found]:

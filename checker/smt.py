@@ -418,6 +418,30 @@ class SmtPolicy:
             pairs.append((x, z3.Const(f"{name}@{suffix}", x.sort())))
         return pairs
 
+    def substitute(self, formula: z3.ExprRef, values: list[tuple[str, z3.ExprRef]]) -> z3.ExprRef:
+        """`formula` with the variables named in `values` replaced by the given terms (of
+        their sort). The C API directly: z3py's `substitute` checks the sort of every
+        pair, and the clash search substitutes on every counterexample."""
+        if not values:
+            return formula
+        n, ref = len(values), self.ctx.ref()
+        sources = (z3.Ast * n)(*[self.vars[name].as_ast() for name, _ in values])
+        targets = (z3.Ast * n)(*[term.as_ast() for _, term in values])
+        return z3.BoolRef(z3.Z3_substitute(ref, formula.as_ast(), n, sources, targets), self.ctx)
+
+    def either(self, terms: list[z3.BoolRef]) -> z3.BoolRef:
+        """`Or(*terms)` through the C API (z3py's coerces every operand; the clash search
+        builds these on every counterexample)."""
+        n = len(terms)
+        array = (z3.Ast * n)(*[t.as_ast() for t in terms])
+        return z3.BoolRef(z3.Z3_mk_or(self.ctx.ref(), n, array), self.ctx)
+
+    def both(self, terms: list[z3.BoolRef]) -> z3.BoolRef:
+        """`And(*terms)` through the C API (see `either`)."""
+        n = len(terms)
+        array = (z3.Ast * n)(*[t.as_ast() for t in terms])
+        return z3.BoolRef(z3.Z3_mk_and(self.ctx.ref(), n, array), self.ctx)
+
     def core_orders(self, core) -> list[int]:
         return sorted(self.by_literal[lit.get_id()] for lit in core if lit.get_id() in self.by_literal)
 
