@@ -34,7 +34,11 @@ Finite = Annotated[float, Field(allow_inf_nan=False)]
 
 class BoolSpec(_Strict):
     type: Literal["bool"]
-    meaning: Text
+    meaning: Text                      # the sentence when it is true
+    negated: Text | None = None        # the sentence when it is false
+    noun: Line | None = None           # (outcomes) what it decides: "the cancellation"
+    if_true: Line | None = None        # (outcomes) a clause's effect: "allows the cancellation"
+    if_false: Line | None = None       # (outcomes) "refuses the cancellation"
     asked_by: tuple[str, ...] = ()
 
 
@@ -42,12 +46,21 @@ class EnumSpec(_Strict):
     type: Literal["enum"]
     values: tuple[Name, ...] = Field(min_length=2)
     meaning: Text
+    # per value: the sentence (a fact: "the order was placed online") or a clause's
+    # effect (an outcome: "pays the refund by bank transfer")
+    says: dict[Name, Line] | None = None
+    noun: Line | None = None           # (outcomes) "the refund method"
     asked_by: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _distinct(self) -> "EnumSpec":
         if len(set(self.values)) != len(self.values):
             raise ValueError("enum values must be distinct")
+        if self.says is not None and set(self.says) != set(self.values):
+            missing, extra = set(self.values) - set(self.says), set(self.says) - set(self.values)
+            raise ValueError("says: gives one phrase per value"
+                             + (f"; missing {', '.join(sorted(missing))}" if missing else "")
+                             + (f"; not a value: {', '.join(sorted(extra))}" if extra else ""))
         return self
 
 
@@ -57,6 +70,7 @@ class NumberSpec(_Strict):
     range: tuple[Finite, Finite]  # .inf, .nan and 1e400 (read as inf) have no exact value
     integer: bool = False
     meaning: Text
+    noun: Line | None = None           # "the measured capacity", "the restocking fee"
     asked_by: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -69,7 +83,9 @@ class NumberSpec(_Strict):
 class TimestampSpec(_Strict):
     type: Literal["timestamp"]
     optional: bool = False
-    meaning: Text
+    meaning: Text                      # the sentence when it has happened
+    event: Line | None = None          # the event as a noun: "the invoice"
+    negated: Text | None = None        # the sentence when it has not happened
     asked_by: tuple[str, ...] = ()
 
 
@@ -139,6 +155,19 @@ VarType = Union[BoolType, EnumType, NumberType, TimestampType]
 
 
 @dataclass(frozen=True)
+class Words:
+    """How a variable is said in English (`render.english`); empty where the vocabulary
+    gives no phrase, and the renderer falls back to the name."""
+
+    negated: str = ""
+    noun: str = ""
+    event: str = ""
+    if_true: str = ""
+    if_false: str = ""
+    says: tuple[tuple[str, str], ...] = ()  # (enum value, phrase)
+
+
+@dataclass(frozen=True)
 class Variable:
     name: str
     kind: Literal["fact", "outcome"]
@@ -146,6 +175,7 @@ class Variable:
     meaning: str
     asked_by: tuple[str, ...] = ()
     location: Location = field(default=Location("<vocabulary>"), compare=False)
+    words: Words = field(default=Words(), compare=False)
 
 
 def _to_type(name: str, spec: Spec) -> VarType:
@@ -156,6 +186,13 @@ def _to_type(name: str, spec: Spec) -> VarType:
     if isinstance(spec, NumberSpec):
         return NumberType(spec.integer, Fraction(str(spec.range[0])), Fraction(str(spec.range[1])), spec.unit)
     return TimestampType(spec.optional)
+
+
+def _words(spec: Spec) -> Words:
+    says = getattr(spec, "says", None) or {}
+    return Words(negated=getattr(spec, "negated", None) or "", noun=getattr(spec, "noun", None) or "",
+                 event=getattr(spec, "event", None) or "", if_true=getattr(spec, "if_true", None) or "",
+                 if_false=getattr(spec, "if_false", None) or "", says=tuple(says.items()))
 
 
 @dataclass(frozen=True)
@@ -170,11 +207,13 @@ class Vocabulary:
     @staticmethod
     def from_file(data: VocabularyFile, locations: dict[tuple[str, str], Location]) -> "Vocabulary":
         facts = {
-            n: Variable(n, "fact", _to_type(n, s), s.meaning, s.asked_by, locations.get(("facts", n), Location("<vocabulary>")))
+            n: Variable(n, "fact", _to_type(n, s), s.meaning, s.asked_by, locations.get(("facts", n), Location("<vocabulary>")),
+                        _words(s))
             for n, s in data.facts.items()
         }
         outcomes = {
-            n: Variable(n, "outcome", _to_type(n, s), s.meaning, s.asked_by, locations.get(("outcomes", n), Location("<vocabulary>")))
+            n: Variable(n, "outcome", _to_type(n, s), s.meaning, s.asked_by, locations.get(("outcomes", n), Location("<vocabulary>")),
+                        _words(s))
             for n, s in data.outcomes.items()
         }
         return Vocabulary(facts, outcomes)

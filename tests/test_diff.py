@@ -163,7 +163,7 @@ def test_cutting_the_window_is_narrower_with_the_cut_as_its_region(tmp_path: Pat
     [region] = cancel.regions
     assert (region.direction, region.old, region.new) == ("below", ("determined", True), ("determined", False))
     assert region_words(region.region, vocabulary) == [
-        "request: cancel", "hours from order placed to request: more than 24 and at most 48"]
+        "the customer asks to cancel the order", "the request is more than 24 and at most 48 hours after the order"]
     assert region.witness["request"] == "cancel"
     assert region.clauses_old == ("1",) and region.clauses_new == ("1",)
     assert_regions_hold(vocabulary, old, new, diff, samples=300)
@@ -172,8 +172,8 @@ def test_cutting_the_window_is_narrower_with_the_cut_as_its_region(tmp_path: Pat
     assert restrictions(diff, vocabulary) == [region]
 
     text = diff_text.render([diff], vocabulary, "text")
-    assert ("cancellation allowed: old yes, new no, where request: cancel; "
-            "hours from order placed to request: more than 24 and at most 48; for example:") in text
+    assert ("cancellation allowed: old yes, new no, where the customer asks to cancel the order; "
+            "the request is more than 24 and at most 48 hours after the order; for example:") in text
 
 
 def test_widening_the_window_is_broader_and_takes_no_right_away(tmp_path: Path) -> None:
@@ -234,7 +234,7 @@ def test_a_changed_value_is_incomparable_and_untouched_outcomes_are_not_analysed
         assert o.verdict == "incomparable" and o.analysed
         assert {r.direction for r in o.regions} == {"below", "above"}
         assert {(r.old, r.new) for r in o.regions} == {(("determined", before), ("determined", after))}
-        assert all(region_words(r.region, vocabulary) == ["request: refund"] for r in o.regions)
+        assert all(region_words(r.region, vocabulary) == ["the customer asks for a refund"] for r in o.regions)
     assert outcomes["cancellation_allowed"].verdict == "equivalent" and not outcomes["cancellation_allowed"].analysed
     assert restrictions(diff, vocabulary) == []
     assert_regions_hold(vocabulary, old, new, diff, samples=200)
@@ -263,7 +263,7 @@ def test_an_edit_to_a_chained_clause_is_found_through_the_outcome_it_reads(tmp_p
     assert refund.verdict == "narrower"
     assert [(r.old, r.new) for r in refund.regions] == [(("determined", True), ("determined", False))]
     assert region_words(refund.regions[0].region, vocabulary) == [
-        "request: cancel", "hours from order placed to request: at most 48"]
+        "the customer asks to cancel the order", "the request is at most 48 hours after the order"]
     assert refund.regions[0].clauses_old == ("1", "4")
     assert by_outcome(diff)["cancellation_allowed"].verdict == "equivalent"
     assert_regions_hold(vocabulary, old, new, diff, samples=200)
@@ -367,7 +367,7 @@ def test_the_output_formats_are_deterministic(tmp_path: Path) -> None:
     cancel = next(o for o in doc["outcomes"] if o["outcome"] == "cancellation_allowed")
     [region] = cancel["regions"]
     assert region["old"] == {"status": "determined", "value": True}
-    assert region["region"] == ["request: cancel", "hours from order placed to request: more than 24 and at most 48"]
+    assert region["region"] == ["the customer asks to cancel the order", "the request is more than 24 and at most 48 hours after the order"]
     assert region["witness"]["facts"]["request"] == "cancel" and region["clauses_old"] == ["1"]
     markdown = diff_text.render([first], vocabulary, "markdown")
     assert "| cancellation allowed | **narrower** | yes |" in markdown

@@ -12,6 +12,7 @@ from .. import ir
 from ..findings import Finding
 from ..timecalc import hours
 from ..vocabulary import BoolType, EnumType, TimestampType, Vocabulary
+from . import english
 from .values import spoken
 
 _FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
@@ -83,16 +84,37 @@ class _Bounds:
             if self.high is None or (value, not (op == "<")) < (self.high[0], not self.high[1]):
                 self.high = candidate
 
-    def words(self) -> str:
+    def words(self, say=_number) -> str:
         if self.equal is not None:
-            return f"exactly {_number(self.equal)}"
+            return f"exactly {say(self.equal)}"
         parts = []
         if self.low is not None:
-            parts.append(f"{'more than' if self.low[1] else 'at least'} {_number(self.low[0])}")
+            parts.append(f"{'more than' if self.low[1] else 'at least'} {say(self.low[0])}")
         if self.high is not None:
-            parts.append(f"{'less than' if self.high[1] else 'at most'} {_number(self.high[0])}")
-        parts += [f"not {_number(v)}" for v in self.unequal]
+            parts.append(f"{'less than' if self.high[1] else 'at most'} {say(self.high[0])}")
+        parts += [f"not {say(v)}" for v in self.unequal]
         return " and ".join(parts)
+
+
+def _bounded(left: ir.Expr, bounds: _Bounds) -> str:
+    """A quantity within its bounds, as a sentence: "the request is more than 24 and at
+    most 48 hours after the order", "the measured capacity is less than 80%"."""
+    if isinstance(left, ir.Duration):
+        unit = _UNITS[left.unit]
+        return (f"{english.event(left.end.variable)} is {bounds.words()} {unit} after "
+                f"{english.event(left.start.variable)}")
+    if isinstance(left, ir.Var) and hasattr(left.variable.type, "unit"):
+        unit = left.variable.type.unit
+        return f"{english.noun(left.variable)} is {bounds.words(lambda v: english.number(v, unit))}"
+    return f"{english.quantity(left)} is {bounds.words()}"
+
+
+def _or_not_yet(vocabulary: Vocabulary, missing) -> str:
+    """ " (or the order has not been delivered)": a false comparison is also false when its
+    event has not happened."""
+    said = [vocabulary.facts[m].words.negated or f"{english.event(vocabulary.facts[m])} has not happened"
+            for m in sorted(missing)]
+    return f" (or {' or '.join(said)})" if said else ""
 
 
 def region_words(region, vocabulary: Vocabulary) -> list[str]:
@@ -100,6 +122,7 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
     happened = {a.timestamp.name for a, _ in region if isinstance(a, ir.Happened)}
     unless: dict[str, set[str]] = {}  # bound key -> events whose absence also satisfies it
     bounds: dict[str, _Bounds] = {}
+    quantities: dict[str, ir.Expr] = {}
     sets: dict[str, set[str]] = {}
     order: list[tuple[str, str]] = []
     phrases: dict[str, str] = {}
@@ -110,6 +133,7 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
                 left, right, op = right, left, _MIRROR[op]
             if isinstance(right, ir.Const) and isinstance(right.value, Fraction):
                 key = term(left)
+                quantities[key] = left
                 bounds.setdefault(key, _Bounds()).add(op if truth else _FLIP[op], right.value)
                 if not truth:  # a false comparison is also false when its event has not happened
                     unless.setdefault(key, set()).update(ir.optional_timestamps(atom) - happened)
@@ -120,10 +144,11 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
                 atom, truth = ir.In(left, (right.value,), op == "!="), truth
             elif isinstance(left, ir.Var) and isinstance(right, ir.Var) and isinstance(left.variable.type, TimestampType):
                 key = f"{event(left.name)} vs {event(right.name)}"
-                phrase = f"{event(left.name)} {_ORDER[op if truth else _FLIP[op]]} {event(right.name)}"
+                phrase = (f"{english.event(left.variable)} is {_ORDER[op if truth else _FLIP[op]]} "
+                          f"{english.event(right.variable)}")
                 missing = ir.optional_timestamps(atom) - happened
                 if not truth and missing:
-                    phrase += f" (or not {' or '.join(event(m) for m in sorted(missing))} yet)"
+                    phrase += _or_not_yet(vocabulary, missing)
                 phrases[key] = phrase
                 order.append(("phrase", key))
                 continue
@@ -136,28 +161,14 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
                 order.append(("set", name))
             continue
         key = show(atom)
-        if isinstance(atom, ir.Happened):
-            phrases[key] = f"{event(atom.timestamp.name)}: {'yes' if truth != atom.negated else 'not yet'}"
-        elif isinstance(atom, ir.Var) and isinstance(atom.variable.type, BoolType):
-            meaning = atom.variable.meaning
-            phrases[key] = meaning if truth else f"not so that {meaning}"
-        else:
-            phrases[key] = key if truth else f"not ({key})"
+        phrases[key] = english.condition(atom) if truth else english.negation(atom)
         order.append(("phrase", key))
     out = []
     for kind, key in order:
         if kind == "bounds":
-            missing = unless.get(key)
-            extra = f" (or not {' or '.join(event(m) for m in sorted(missing))} yet)" if missing else ""
-            out.append(f"{key}: {bounds[key].words()}{extra}")
+            out.append(_bounded(quantities[key], bounds[key]) + _or_not_yet(vocabulary, unless.get(key, ())))
         elif kind == "set":
-            var = vocabulary.facts[key]
-            allowed = [v for v in var.type.values if v in sets[key]]
-            left_out = [v for v in var.type.values if v not in sets[key]]
-            if len(left_out) < len(allowed) and left_out:
-                out.append(f"{key.replace('_', ' ')}: anything but {' or '.join(v.replace('_', ' ') for v in left_out)}")
-            else:
-                out.append(f"{key.replace('_', ' ')}: {' or '.join(v.replace('_', ' ') for v in allowed) or 'none'}")
+            out.append(english.one_of(vocabulary.facts[key], sets[key]))
         else:
             out.append(phrases[key])
     return out
@@ -174,16 +185,17 @@ def witness_words(facts: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
         if isinstance(var.type, TimestampType):
             if value is None:
                 continue
+            said = english.event(var)
             if name == "order_placed_at" or not isinstance(order, datetime):
-                events.append((value, f"{event(name)}: {_when(value)}"))
+                events.append((value, f"{said}: {_when(value)}"))
             else:
-                events.append((value, f"{event(name)}: {_when(value)}, {_distance(order, value)} after the order"))
+                events.append((value, f"{said}: {_when(value)}, {_distance(order, value)} after the order"))
         elif isinstance(var.type, BoolType):
-            scene.append(var.meaning if value else f"not so that {var.meaning}")
+            scene.append(var.meaning if value else (var.words.negated or f"it is not so that {var.meaning}"))
         elif isinstance(var.type, EnumType):
-            scene.append(f"{name.replace('_', ' ')}: {str(value).replace('_', ' ')}")
+            scene.append(english.one_of(var, {value}))
         else:
-            scene.append(f"{name.replace('_', ' ')}: {spoken(var, value)}")
+            scene.append(f"{english.noun(var)} is {spoken(var, value)}")
     # sorted() is stable: events at the same moment keep vocabulary order
     return scene + [words for _, words in sorted(events, key=lambda e: e[0])]
 
@@ -223,8 +235,7 @@ def narrative(finding: Finding, vocabulary: Vocabulary) -> str:
     facts = "; ".join(witness_words(told(finding), vocabulary))
     story = f"Take this case: {facts}."
     if finding.kind in ("clash", "override") and finding.clauses:
-        demands = "; ".join(f"{c.id} says {c.then_text}" + (f" (when {c.when_text})" if c.when_text not in ("", "true", "True") else "")
-                            for c in finding.clauses)
+        demands = "; ".join(english.clause_says(c) for c in finding.clauses)
         story += f" Here {demands}. These cannot all be true at once."
         also = finding.detail.get("also_clashing", [])
         if also:
