@@ -162,8 +162,9 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
                     search = GroupSearch(other, group, options.timeout_ms, deadline)
                     sets = search.minimal_clashes()
                     result.solver_calls += search.calls
-                    for f in sets:
-                        found.setdefault(_clause_keys(other, f.orders), (search, f, [g.orders for g in sets if g is not f]))
+                    for f in sorted(sets, key=lambda f: f.orders):  # in policy order, whatever order the search found them
+                        found.setdefault(_clause_keys(other, f.orders),
+                                         (search, f, sorted(g.orders for g in sets if g is not f)))
             except SolverUnknown as exc:
                 result.findings.append(_unknown(f"reading {reading.label!r} of {clause.id}",
                                                 tuple(c for c in policy.conjuncts if c.clause.key == clause.key), exc, options))
@@ -303,6 +304,7 @@ def certified_clash(vocab, search: GroupSearch, policy: Policy, found: Found, ot
     where the region has such a case: the case shows this clash alone, and `prove`
     of it names this one."""
     members = tuple(policy.conjuncts[o] for o in found.orders)
+    others = sorted(others)  # the clashes named beside this one, in policy order
     cell = search.clash_cell(found.orders, ir.conjunct_atoms(members))
     if cell is None:
         raise CertificateError(f"the clash of {_names(unique_clauses(members))} is not confirmed by its own query")
