@@ -238,8 +238,7 @@ def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, oth
                      change: tuple[dict, list[tuple[str, str, str]]] | None = None) -> Finding:
     by_key = {c.key: c for c in policy.clauses}
     clauses_of = lambda keys: tuple(sorted((by_key[k] for k in keys), key=lambda c: c.location.line))  # noqa: E731
-    why = f" ({reading.note})" if reading.note else ""
-    head = f"{clause.id} can also be read \u201c{reading.label}\u201d{why}"
+    head = f"{clause.id} can also be read \u201c{reading.label}\u201d"
     witness, region, outcomes, parts = None, (), set(), []
     for keys in appear:
         search, f, others = found[keys]
@@ -254,7 +253,7 @@ def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, oth
         outcomes |= set(fought)
         parts.append(f"the clash of {_names(clauses_of(keys))} on {_words(fought)} is gone")
     involved = _distinct(clause, *(c for keys in appear + gone for c in clauses_of(keys)))
-    detail = {"label": reading.label, "reading_of": clause.id,
+    detail = {"label": reading.label, "reading_of": clause.id, "note": reading.note,
               "appears": [[c.id for c in clauses_of(k)] for k in appear],
               "disappears": [[c.id for c in clauses_of(k)] for k in gone]}
     if not parts and change is not None:

@@ -126,12 +126,33 @@ def _exit_code(analyses) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    import dataclasses
+    import shutil
+
+    from .findings import chosen
     from .render import check_json, check_text
 
     workspace, analyses, _ = _analyses(args)
-    render = check_json.render if args.format == "json" else check_text.render
-    sys.stdout.write(render(analyses, workspace.vocabulary))
+    keep = lambda f: chosen(f, tuple(args.select or ()), tuple(args.ignore or ()), args.severity)  # noqa: E731
+    analyses = [dataclasses.replace(a, findings=[f for f in a.findings if keep(f)]) for a in analyses]
+    if args.statistics:
+        sys.stdout.write(check_text.statistics(analyses))
+    elif args.format == "json":
+        sys.stdout.write(check_json.render(analyses, workspace.vocabulary))
+    else:
+        colour = check_text.use_colour(args.color, sys.stdout.isatty(), os.environ)
+        style = check_text.Style(width=shutil.get_terminal_size((100, 24)).columns, colour=colour, verbose=args.verbose)
+        sys.stdout.write(check_text.render(analyses, workspace.vocabulary, style))
     return _exit_code(analyses)
+
+
+def _rule_pattern(text: str) -> str:
+    from .findings import pattern_problem
+
+    problem = pattern_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -304,6 +325,17 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
     check.add_argument("--time-budget-s", type=_budget_s, default=1800.0, metavar="S", help=BUDGET_HELP)
+    check.add_argument("--select", action="append", type=_rule_pattern, metavar="RULE",
+                       help="report only these rules or kinds (repeatable; e.g. clash, gap.open-outcome)")
+    check.add_argument("--ignore", action="append", type=_rule_pattern, metavar="RULE",
+                       help="leave out these rules or kinds (repeatable); unknown (undecided) is never left out")
+    check.add_argument("--severity", choices=("error", "warning", "info"), default="info",
+                       help="report findings of this severity and above (default: info, everything)")
+    check.add_argument("--statistics", action="store_true", help="print how many findings each rule has, and nothing else")
+    check.add_argument("--verbose", action="store_true",
+                       help="every detail: each clause's quote at every finding, the witness told as a story")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the severities (auto: on a terminal, unless NO_COLOR is set)")
     check.set_defaults(run=_check)
 
     rep = sub.add_parser("report", help="write the findings of check as HTML (with the clash graph), JSON, Markdown, SARIF and graphs")

@@ -7,6 +7,7 @@ edits: the CI gate compares findings by it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -55,6 +56,27 @@ RULES = {
     "uncovered.sentence": "A sentence is neither encoded nor skipped",
     "regression.customer-right": "A case the base version allowed (cancel, return, refund, warranty) is now refused",
 }
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` (of `--select` / `--ignore`) names no rule or kind, or None."""
+    if pattern in RULES or pattern in KIND_ORDER:
+        return None
+    close = difflib.get_close_matches(pattern, [*KIND_ORDER, *RULES], n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close[:3])}?" if close else f"; a kind is one of {', '.join(KIND_ORDER)}"
+    return f"{pattern!r} is neither a rule nor a kind{hint}"
+
+
+def chosen(finding: "Finding", select: tuple[str, ...] = (), ignore: tuple[str, ...] = (),
+           severity: str = "info") -> bool:
+    """Whether `--select`, `--ignore` and `--severity` keep the finding. A rule or its
+    kind may be named; `unknown` (the solver could not decide) is always kept: it is
+    never a pass."""
+    if finding.kind == "unknown":
+        return True
+    named = lambda patterns: finding.rule in patterns or finding.kind in patterns  # noqa: E731
+    return ((not select or named(select)) and not named(ignore)
+            and SEVERITIES.index(finding.severity) <= SEVERITIES.index(severity))
 
 
 @dataclass(frozen=True)

@@ -77,8 +77,9 @@ def test_a_reading_that_makes_a_clash(encodings: Encodings) -> None:
     assert not [f for f in analysis.findings if f.kind == "clash"]  # as encoded, one way: no clash
     f = reading(analysis, "the packing is a condition")
     assert f.severity == "warning" and f.detail["appears"] == [["R1", "R2"]] and f.detail["disappears"] == []
-    assert f.message == ("R1 can also be read \u201cthe packing is a condition\u201d (not in its original packing, "
-                         "not refunded). Under that reading, R1 and R2 contradict each other on refund due")
+    assert f.message == ("R1 can also be read \u201cthe packing is a condition\u201d. "
+                         "Under that reading, R1 and R2 contradict each other on refund due")
+    assert f.detail["note"] == "not in its original packing, not refunded"
     # the witness is a clash under the reading, and none as encoded
     [r1] = policy.clauses[:1]
     other = policy.with_reading(r1, r1.readings[0])

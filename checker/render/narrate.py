@@ -178,6 +178,16 @@ def witness_words(facts: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
     """Each fact of a witness as a phrase: first the facts that set the scene (in
     vocabulary order), then the events in the order they happen, times as distances
     from the order."""
+    scene, events = _scene_and_events(facts, vocabulary)
+    return scene + events
+
+
+def witness_events(facts: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
+    """The events of a witness in the order they happen: its dated story."""
+    return _scene_and_events(facts, vocabulary)[1]
+
+
+def _scene_and_events(facts: dict[str, Any], vocabulary: Vocabulary) -> tuple[list[str], list[str]]:
     order = facts.get("order_placed_at")
     scene, events = [], []
     for name, value in facts.items():
@@ -197,7 +207,7 @@ def witness_words(facts: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
         else:
             scene.append(f"{english.noun(var)} is {spoken(var, value)}")
     # sorted() is stable: events at the same moment keep vocabulary order
-    return scene + [words for _, words in sorted(events, key=lambda e: e[0])]
+    return scene, [words for _, words in sorted(events, key=lambda e: e[0])]
 
 
 def told(finding: Finding) -> dict[str, Any]:
@@ -254,4 +264,6 @@ def narrative(finding: Finding, vocabulary: Vocabulary) -> str:
                   f"the edited version does not.")
     elif finding.kind == "ambiguity":
         story += f" {finding.message.split(': ', 1)[-1][0].upper()}{finding.message.split(': ', 1)[-1][1:]}."
+        if finding.detail.get("note"):
+            story += f" Why the text allows the reading: {finding.detail['note']}."
     return story
