@@ -146,6 +146,21 @@ def _check(args: argparse.Namespace) -> int:
     return _exit_code(analyses)
 
 
+def _rule(args: argparse.Namespace) -> int:
+    from .rules import CATALOGUE, RULES, page
+
+    if args.id is None:
+        width = max(len(r.id) for r in CATALOGUE)
+        sys.stdout.write("".join(f"{r.id:<{width}}  {r.severity:<8} {r.summary}\n" for r in CATALOGUE))
+        return EXIT_OK
+    if args.id not in RULES:
+        from .errors import Location, fail
+        from .findings import pattern_problem
+        raise fail(Location("<command line>"), pattern_problem(args.id) or f"{args.id!r} is a kind, not a rule")
+    sys.stdout.write(page(RULES[args.id]))
+    return EXIT_OK
+
+
 def _rule_pattern(text: str) -> str:
     from .findings import pattern_problem
 
@@ -384,6 +399,10 @@ def parser() -> argparse.ArgumentParser:
     dif.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     dif.add_argument("--timeout-ms", type=_timeout_ms, default=10000, metavar="MS", help=TIMEOUT_HELP)
     dif.set_defaults(run=_diff)
+
+    rule = sub.add_parser("rule", help="what a rule means, why it matters and an example (without ID: every rule)")
+    rule.add_argument("id", nargs="?", help="a rule id, e.g. clash.within-document")
+    rule.set_defaults(run=_rule)
 
     cover = sub.add_parser("coverage", help="count sentences, clauses and skipped sentences; list uncovered sentences")
     cover.add_argument("paths", nargs="*", default=["encodings"])

@@ -14,48 +14,12 @@ from typing import Any, Literal
 
 from . import ir
 from .cases import FactValue
+from .rules import KIND_ORDER, RULES, SEVERITIES
 from .sourcetext import normalise
 
 Severity = Literal["error", "warning", "info"]
-SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
-
-# The order findings are listed in: what needs action first. `stale`, `drift`,
-# `uncovered` and `regression` come from the CI gate (`gate`), the others from `analyse`.
-KIND_ORDER = ("unknown", "stale", "clash", "regression", "property", "dead", "drift", "uncovered", "gap",
-              "duplicate", "redundant", "ambiguity", "override")
 # Detail entries that tell apart findings of the same kind about the same clauses.
 IDENTIFYING_DETAIL = ("outcome", "property", "term", "quote", "sentence", "number", "label", "conflict")
-
-# Every rule a finding can have, with what it means (SARIF's rule descriptions; the
-# names an `accept:` entry may use).
-RULES = {
-    "clash.within-document": "Facts under which a minimal set of clauses of one document cannot all hold",
-    "clash.across-documents": "Facts under which a minimal set of clauses of several documents cannot all hold",
-    "clash.inferred-exception": "A clash that stands unless an exception the encoding infers (the text does not state it) prevails",
-    "override.exception": "An exception the text makes, and the clash it resolves",
-    "override.condition": "A clause read as a condition of eligibility for another's outcome, and the clash the reading resolves",
-    "override.rank": "A clash between documents of a ranked set, resolved by rank",
-    "dead.unsatisfiable-condition": "A clause whose condition no case meets",
-    "dead.always-overridden": "A clause (or its part on some outcomes) every case of which is taken by its exceptions",
-    "gap.open-outcome": "Facts for which no clause decides an outcome the request asks about",
-    "gap.no-clause": "An outcome a request asks about that no clause decides at all",
-    "duplicate.same-text": "The same text encoded twice",
-    "duplicate.same-meaning": "Two clauses that imply each other",
-    "redundant.implied": "A clause implied by others",
-    "redundant.self-evident": "A clause whose requirement holds in every case it applies to",
-    "ambiguity.time-reading": "A time limit whose reading (inclusive or not, calendar or working days) changes an outcome",
-    "ambiguity.reading": "Another reading of a clause the text allows, and the clashes that appear or disappear under it",
-    "clash.declared": "A collision the encoding declares because it cannot express it (two passages and a case in words)",
-    "ambiguity.vague-term": "An undefined term the outcome turns on",
-    "property.refuted": "A stated property fails, with a counterexample",
-    "unknown.solver-limit": "The solver could not answer within the time limit",
-    "stale.quote": "A clause quotes text that is no longer in its source (the text was edited, the encoding was not)",
-    "stale.skipped-quote": "A skipped sentence is no longer in its source",
-    "drift.number": "A number in a clause's quote differs from the number its encoding uses",
-    "uncovered.normative": "A sentence that decides something (a duty, a limit, a fee) is neither encoded nor skipped",
-    "uncovered.sentence": "A sentence is neither encoded nor skipped",
-    "regression.customer-right": "A case the base version allowed (cancel, return, refund, warranty) is now refused",
-}
 
 
 def pattern_problem(pattern: str) -> str | None:

@@ -20,8 +20,8 @@ import networkx as nx
 from ..policy import Policy
 from .model import CLASH_RULES, Entry, Flags, clause_flags, node_id, override_pairs
 
-HUB_KIND = {"clash.within-document": "clash", "clash.across-documents": "clash", "clash.inferred-exception": "clash",
-            "override.rank": "rank"}
+# a hub is drawn as a clash, or (resolved by rank) as a rank
+HUB_KIND = {rule: "rank" if rule.startswith("override.") else "clash" for rule in CLASH_RULES}
 
 
 def hub_id(fid: str) -> str:

@@ -18,13 +18,14 @@ from html import escape
 import networkx as nx
 
 from .. import ir
+from ..rules import ANALYSIS_KINDS
 from .layout import layout
 from .model import SEVERITY_WORDS, Entry, Report, clause_flags, node_id
 from .svg import anchor, clause_anchor, render as render_svg
 
 LINK_PREFIX = "../"
 SEPARATOR = " \u00b7 "
-KIND_COLUMNS = ("clash", "dead", "redundant", "duplicate", "gap", "ambiguity", "override", "property", "unknown")
+KIND_COLUMNS = ANALYSIS_KINDS
 
 STYLE = """
 :root { --ink: #1a1a1a; --muted: #555; --line: #c8c8c8; --paper: #ffffff; --tint: #f4f4f4;

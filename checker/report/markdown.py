@@ -10,11 +10,12 @@ action.
 
 from __future__ import annotations
 
+from ..rules import ANALYSIS_KINDS
 from .model import SEVERITY_WORDS, Entry, Report
 
 LIMIT = 65536   # the most characters GitHub takes in a comment
 RESERVE = 200   # room for the closing note
-KINDS = ("clash", "dead", "redundant", "duplicate", "gap", "ambiguity", "override", "property", "unknown")
+KINDS = ANALYSIS_KINDS
 
 
 def escape(text: str) -> str:

@@ -18,9 +18,10 @@ from ..errors import Location
 from ..findings import Analysis, Finding, PropertyResult
 from ..policy import Policy
 from ..render import check_json
+from ..rules import HUB_RULES
 from ..vocabulary import Vocabulary
 
-CLASH_RULES = ("clash.within-document", "clash.across-documents", "clash.inferred-exception", "override.rank")
+CLASH_RULES = HUB_RULES  # the rules drawn as a hub in the clash graph
 SEVERITY_WORDS = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 
 

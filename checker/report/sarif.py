@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from .. import __version__, ir
-from ..findings import RULES
+from ..rules import RULES, page
 from ..smt_settings import solver
 from .model import Entry, Report
 
@@ -24,22 +24,23 @@ LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT = "clausecheck/v1"
 CLAUSE_FINGERPRINT = "clausecheck/clauses/v1"
 
-DEFAULT_LEVEL = {"stale": "error", "drift": "error", "uncovered": "error", "regression": "error", "clash": "error", "dead": "error", "property": "error", "unknown": "error", "gap": "warning",
-                 "duplicate": "warning", "redundant": "warning", "ambiguity": "warning", "override": "note",
-                 "clash.inferred-exception": "warning", "clash.declared": "warning"}  # a rule whose level is not its kind's
 
 
 def _rules(report: Report) -> list[dict[str, Any]]:
     ids = list(RULES) + sorted({e.finding.rule for e in report.entries} - set(RULES))
     rules = []
     for rule in ids:
-        description = RULES.get(rule, rule)
-        rules.append({
+        known = RULES.get(rule)
+        entry: dict[str, Any] = {
             "id": rule,
             "name": rule.replace(".", "/"),
-            "shortDescription": {"text": description},
-            "defaultConfiguration": {"level": DEFAULT_LEVEL.get(rule, DEFAULT_LEVEL.get(rule.split(".")[0], "warning"))},
-        })
+            "shortDescription": {"text": known.summary if known else rule},
+            "defaultConfiguration": {"level": LEVEL[known.severity] if known else "warning"},
+        }
+        if known:
+            entry["fullDescription"] = {"text": known.what}
+            entry["help"] = {"text": page(known)}
+        rules.append(entry)
     return rules
 
 
