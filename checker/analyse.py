@@ -30,6 +30,7 @@ from .policy import Policy, narrowed, repeated_in_source, same_rule
 from .search import BudgetSpent, Found, GroupSearch, SearchGaveUp, SolverUnknown
 from .sourcetext import normalise
 from .verdict import clash_outcomes, rank_winner, unique_clauses
+from .render.english import nouns
 from .witness import shown
 
 MAX_GAP_REGIONS = 3  # regions reported per open outcome and group
@@ -245,20 +246,20 @@ def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, oth
         members, facts, cell, _ = certified_clash(policy.vocabulary, search, other, f, others)
         fought = clash_outcomes(members)
         outcomes |= set(fought)
-        parts.append(f"{_names(clauses_of(keys))} contradict each other on {_words(fought)}")
+        parts.append(f"{_names(clauses_of(keys))} contradict each other on {_words(policy.vocabulary, fought)}")
         if witness is None:
             witness, region = facts, cell
     for keys in gone:
         fought = fought_as_encoded.get(keys) or clash_outcomes(tuple(c for c in policy.conjuncts if c.clause.key in keys))
         outcomes |= set(fought)
-        parts.append(f"the clash of {_names(clauses_of(keys))} on {_words(fought)} is gone")
+        parts.append(f"the clash of {_names(clauses_of(keys))} on {_words(policy.vocabulary, fought)} is gone")
     involved = _distinct(clause, *(c for keys in appear + gone for c in clauses_of(keys)))
     detail = {"label": reading.label, "reading_of": clause.id, "note": reading.note,
               "appears": [[c.id for c in clauses_of(k)] for k in appear],
               "disappears": [[c.id for c in clauses_of(k)] for k in gone]}
     if not parts and change is not None:
         facts, changed = change
-        said = "; ".join(f"{_words((n,))}: {b} as encoded, {a} under the reading" for n, b, a in changed)
+        said = "; ".join(f"{_words(policy.vocabulary, (n,))}: {b} as encoded, {a} under the reading" for n, b, a in changed)
         return Finding("ambiguity", "ambiguity.reading", "warning",
                        f"{head}. Under that reading no clash appears or disappears, but the outcome changes in the "
                        f"case shown ({said})", (clause,), facts, (), tuple(n for n, _, _ in changed),
@@ -271,7 +272,7 @@ def _reading_finding(policy: Policy, clause: ir.Clause, reading: ir.Reading, oth
                    involved, witness, region, tuple(sorted(outcomes)), _docs(involved), detail=detail)
 
 
-def _what_of(parts: list[ir.Conjunct], gone: list[ir.Conjunct]) -> tuple[str, tuple[str, ...]]:
+def _what_of(vocabulary, parts: list[ir.Conjunct], gone: list[ir.Conjunct]) -> tuple[str, tuple[str, ...]]:
     """How to name the conjuncts `gone` of a clause whose conjuncts are `parts`: the
     clause itself when that is all of it, else "the part of X on <outcomes>" (and those
     outcomes)."""
@@ -279,7 +280,7 @@ def _what_of(parts: list[ir.Conjunct], gone: list[ir.Conjunct]) -> tuple[str, tu
     if len(gone) == len(parts):
         return clause.id, ()
     outcomes = tuple(sorted({o for c in gone for o in c.constrains}))
-    return f"the part of {clause.id} on {_words(outcomes)}", outcomes
+    return f"the part of {clause.id} on {_words(vocabulary, outcomes)}", outcomes
 
 
 def _narrowers(conjuncts) -> tuple[tuple[ir.Clause, bool], ...]:
@@ -365,7 +366,7 @@ class _Shared:
                                    (clause,), documents=(clause.document,)))
                 continue
             takers = _narrowers(gone)
-            subject, outcomes = _what_of(parts, gone)
+            subject, outcomes = _what_of(self.policy.vocabulary, parts, gone)
             message = f"{subject} never applies: every case it speaks to {_why_never(takers)}"
             if outcomes:
                 message += f"; the rest of {clause.id} still applies"
@@ -403,16 +404,15 @@ class _Shared:
             tail = f" (it resolves {more} more clash{'es' if more > 1 else ''} as well)" if more else ""
             out.append(replace(first, message=f"{exception.id} is an exception to {names}: without it, "
                                               f"{_names(first.clauses)} would contradict each other on "
-                                              f"{_words(first.outcomes)}{tail}"))
+                                              f"{_words(self.policy.vocabulary, first.outcomes)}{tail}"))
         return out
 
-    @staticmethod
-    def _condition(condition: ir.Clause, rights: list[ir.Clause], found: list) -> Finding:
+    def _condition(self, condition: ir.Clause, rights: list[ir.Clause], found: list) -> Finding:
         """The reading that `condition` states a condition of eligibility for `rights`:
         reported so that a reviewer can reject it, with the clash it alone resolves."""
-        names = _names(rights)
+        names, condition_vocab = _names(rights), self.policy.vocabulary
         outcomes = tuple(sorted(condition.decides & frozenset().union(*(r.decides for r in rights))))
-        reading = (f"{condition.id} is read as a condition of eligibility for {_words(outcomes)} under {names}: "
+        reading = (f"{condition.id} is read as a condition of eligibility for {_words(condition_vocab, outcomes)} under {names}: "
                    f"{names} {'applies' if len(rights) == 1 else 'apply'} only where what {condition.id} requires is met")
         if not found:
             return Finding("override", "override.condition", "info",
@@ -424,7 +424,7 @@ class _Shared:
         tail = f" (the reading resolves {more} more clash{'es' if more > 1 else ''} as well)" if more else ""
         return replace(first, rule="override.condition",
                        message=f"{reading}. Read as separate rules, {_names(first.clauses)} would contradict each "
-                               f"other on {_words(first.outcomes)}{tail}")
+                               f"other on {_words(condition_vocab, first.outcomes)}{tail}")
 
     # -- implied conjuncts --------------------------------------------------------------------
 
@@ -484,13 +484,13 @@ class _Shared:
                 reported.add(pair)
                 first, second = sorted([clause, support[0]], key=lambda c: c.location.line)
                 out.append(Finding("redundant", "redundant.implied", "warning",
-                                   f"{first.id} and {second.id} say the same about {_words(decided)}: on it, each "
+                                   f"{first.id} and {second.id} say the same about {_words(self.policy.vocabulary, decided)}: on it, each "
                                    f"implies the other; the rest of each says more",
                                    (first, second), outcomes=decided, documents=_docs((first, second)),
                                    detail={"implied_by": [second.id], "part": list(decided)}))
                 continue
             out.append(Finding("redundant", "redundant.implied", "warning",
-                               f"the part of {clause.id} on {_words(decided)} repeats {_names(support)}: wherever "
+                               f"the part of {clause.id} on {_words(self.policy.vocabulary, decided)} repeats {_names(support)}: wherever "
                                f"{clause.id} applies, {_names(support)} already {_require(support)} it; the rest of "
                                f"{clause.id} adds to them",
                                (clause, *support), outcomes=decided, documents=_docs((clause, *support)),
@@ -520,9 +520,9 @@ class _Shared:
         for (_, _, term, reading), entry in self.read.items():
             clauses = tuple(sorted(entry["clauses"], key=lambda c: c.location.line))
             outcomes = tuple(sorted(entry["changes"]))
-            here = "; ".join(f"{_words((n,))}: {b} as encoded, {a} on the other reading" for n, b, a in entry["here"])
+            here = "; ".join(f"{_words(self.policy.vocabulary, (n,))}: {b} as encoded, {a} on the other reading" for n, b, a in entry["here"])
             changes = ("the outcome in the case shown" if outcomes == tuple(n for n, _, _ in entry["here"])
-                       else f"{_words(outcomes)}; in the case shown")
+                       else f"{_words(self.policy.vocabulary, outcomes)}; in the case shown")
             message = f"{_names(clauses)}: \u201c{term}\u201d can be read {reading}; the choice changes {changes} ({here})"
             out.append(replace(entry["finding"], message=message, clauses=clauses, outcomes=outcomes,
                                documents=_docs(clauses)))
@@ -607,12 +607,12 @@ class _GroupAnalysis:
             detail = {"also_clashing": [[f"{c.document} {c.id}" if many else c.id for c in other] for other in also]} if also else {}
             if winner:
                 self._add(Finding("override", "override.rank", "info",
-                                  f"{_names(clauses)} clash on {_words(outcomes)}; resolved by rank in favour of {', '.join(winner)}",
+                                  f"{_names(clauses)} clash on {_words(self.vocab, outcomes)}; resolved by rank in favour of {', '.join(winner)}",
                                   clauses, facts, region, outcomes, documents, detail=detail))
                 continue
             rule = "clash.across-documents" if len(documents) > 1 else "clash.within-document"
             self._add(Finding("clash", rule, "error",
-                              f"{_names(clauses)} cannot all hold: they contradict each other on {_words(outcomes)}",
+                              f"{_names(clauses)} cannot all hold: they contradict each other on {_words(self.vocab, outcomes)}",
                               clauses, facts, region, outcomes, documents, detail=detail))
 
     def overrides(self) -> None:
@@ -692,7 +692,7 @@ class _GroupAnalysis:
             self.shared.inferred.update(exception_keys)
             self._add(Finding(
                 "clash", "clash.inferred-exception", "warning",
-                f"{_names(clauses)} contradict each other on {_words(outcomes)}{many}. Resolved only if {names} "
+                f"{_names(clauses)} contradict each other on {_words(self.vocab, outcomes)}{many}. Resolved only if {names} "
                 f"{wins} over {_names(over)}, an exception the encoding infers and the text does not state "
                 f"({why}){lost}",
                 (*clauses, *(e for e in who if e not in clauses)), facts, region, outcomes, _docs((*clauses, *who)),
@@ -707,7 +707,7 @@ class _GroupAnalysis:
             own = [c for c in self.policy.conjuncts if c.clause.key == key]
             gone = [c for c in own if c.order in self.shared.dead_by_inferred]
             if gone:
-                parts.append(f"{_what_of(own, gone)[0]} would never apply")
+                parts.append(f"{_what_of(self.vocab, own, gone)[0]} would never apply")
         return f"; if it does, {' and '.join(parts)}" if parts else ""
 
     # -- implied ----------------------------------------------------------------------------
@@ -768,7 +768,7 @@ class _GroupAnalysis:
                 clauses = unique_clauses(deciding)
                 self._add(Finding(
                     "gap", "gap.open-outcome", "warning",
-                    f"{_words((name,))} is left open: for these cases no clause decides it "
+                    f"{_words(self.vocab, (name,))} is left open: for these cases no clause decides it "
                     f"(it could be {' or '.join(_show(v) for v in values)})",
                     clauses, facts, tuple(region), (name,), self.out.documents, detail={"outcome": name}))
 
@@ -873,7 +873,7 @@ def _silent_outcomes(policy: Policy, scope: Scope) -> list[Finding]:
         kinds = scope.asks(var.asked_by)
         if kinds and name not in decided:
             out.append(Finding("gap", "gap.no-clause", "info",
-                               f"no clause decides {_words((name,))} (asked by a {' or '.join(kinds)} request)",
+                               f"no clause decides {_words(policy.vocabulary, (name,))} (asked by a {' or '.join(kinds)} request)",
                                outcomes=(name,), documents=policy.names, detail={"outcome": name}))
     return out
 
@@ -885,7 +885,7 @@ def _vague_terms(policy: Policy) -> list[Finding]:
         terms = [t for t in VAGUE_TERMS if re.search(rf"\b{re.escape(t)}\b", text)]
         discretion = [o for c in policy.conjuncts if c.clause.key == clause.key and c.is_discretion for o in c.constrains]
         for term in terms:
-            effect = (f"the clause leaves {_words(tuple(sorted(discretion)))} to the seller" if discretion
+            effect = (f"the clause leaves {_words(policy.vocabulary, tuple(sorted(discretion)))} to the seller" if discretion
                       else "the encoding fixes one reading; a reviewer should confirm it")
             out.append(Finding("ambiguity", "ambiguity.vague-term", "info",
                                f"{clause.id} turns on \u201c{term}\u201d, which the text does not define: {effect}",
@@ -951,8 +951,9 @@ def _require(clauses) -> str:
     return "requires" if len(clauses) == 1 else "require"
 
 
-def _words(outcomes) -> str:
-    return ", ".join(o.replace("_", " ") for o in outcomes)
+def _words(vocabulary, outcomes) -> str:
+    """Outcomes named as a reader says them: "the refund method and the refund deadline"."""
+    return nouns([vocabulary.outcomes[o] for o in outcomes])
 
 
 def _show(value) -> str:

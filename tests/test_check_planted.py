@@ -716,7 +716,7 @@ def test_redundancy_names_the_part_that_repeats(encodings: Encodings) -> None:
     """
     analysis, _, _ = check(encodings, "shop", source, encoding)
     [part] = kind(analysis, "redundant")
-    assert part.message.startswith("the part of L on shipping cost refunded repeats S")
+    assert part.message.startswith("the part of L on the refund of the shipping cost repeats S")
     assert part.detail["part"] == ["shipping_cost_refunded"] and ids(part) == {"L", "S"}
 
 

@@ -80,9 +80,9 @@ def test_the_right_applies_only_where_its_condition_holds(encodings: Encodings) 
     # the link is reported at info, with the clash it alone resolves
     [link] = by_rule(analysis, "override.condition")
     assert link.severity == "info" and {c.id for c in link.clauses} == {"R", "C"}
-    assert link.message.startswith("C is read as a condition of eligibility for replacement offered under R: "
+    assert link.message.startswith("C is read as a condition of eligibility for the replacement under R: "
                                    "R applies only where what C requires is met")
-    assert "would contradict each other on replacement offered" in link.message
+    assert "would contradict each other on the replacement" in link.message
     raw = policy.without_exceptions()
     assert not consistent(policy.vocabulary, tuple(raw.conjuncts), link.witness)
     proof = decide_conjuncts(policy.vocabulary, policy.conjuncts, link.witness)

@@ -152,11 +152,11 @@ def test_a_part_taken_whole_by_its_exception(encodings: Encodings) -> None:
     analysis, _, _ = analysed(encodings, CARD, bank(STATED, when="true"))
     [dead] = [f for f in analysis.findings if f.kind == "dead"]
     assert dead.rule == "dead.always-overridden" and names(dead) == {"C", "B"}
-    assert dead.message.startswith("the part of C on refund method never applies") and dead.outcomes == ("refund_method",)
+    assert dead.message.startswith("the part of C on the refund method never applies") and dead.outcomes == ("refund_method",)
     analysis, _, _ = analysed(encodings, CARD, bank(INFERRED, when="true"))
     assert rules(analysis) == ["clash.inferred-exception"]
     [clash] = [f for f in analysis.findings if f.kind == "clash"]
-    assert clash.message.endswith("if it does, the part of C on refund method would never apply")
+    assert clash.message.endswith("if it does, the part of C on the refund method would never apply")
 
 
 def test_a_bare_id_is_read_as_an_inferred_exception(encodings: Encodings) -> None:

@@ -78,7 +78,7 @@ def test_a_reading_that_makes_a_clash(encodings: Encodings) -> None:
     f = reading(analysis, "the packing is a condition")
     assert f.severity == "warning" and f.detail["appears"] == [["R1", "R2"]] and f.detail["disappears"] == []
     assert f.message == ("R1 can also be read \u201cthe packing is a condition\u201d. "
-                         "Under that reading, R1 and R2 contradict each other on refund due")
+                         "Under that reading, R1 and R2 contradict each other on the refund")
     assert f.detail["note"] == "not in its original packing, not refunded"
     # the witness is a clash under the reading, and none as encoded
     [r1] = policy.clauses[:1]
@@ -95,7 +95,7 @@ def test_a_reading_that_removes_a_clash(encodings: Encodings) -> None:
     assert clash.detail["not_under_readings"] == ["R1: only within the 30 days"]
     f = reading(analysis, "only within the 30 days")
     assert f.detail["disappears"] == [["R1", "R3"]] and f.detail["appears"] == []
-    assert f.message.endswith("Under that reading, the clash of R1 and R3 on refund due is gone")
+    assert f.message.endswith("Under that reading, the clash of R1 and R3 on the refund is gone")
 
 
 def test_a_reading_that_changes_an_outcome_but_no_clash(encodings: Encodings) -> None:
@@ -104,7 +104,7 @@ def test_a_reading_that_changes_an_outcome_but_no_clash(encodings: Encodings) ->
     analysis, policy = analysed(encodings, UPON)
     f = reading(analysis, "only within the 30 days")
     assert f.severity == "warning" and "no clash appears or disappears, but the outcome changes" in f.message
-    assert "refund due: yes as encoded, left open under the reading" in f.message
+    assert "the refund: yes as encoded, left open under the reading" in f.message
     [r1] = policy.clauses
     other = policy.with_reading(r1, r1.readings[1])
     assert decide(policy, "w", f.witness).outcomes["refund_due"].value is True
