@@ -34,35 +34,18 @@ from checker.analyse import Options, analyse  # noqa: E402
 from checker.components import outcome_groups  # noqa: E402
 from checker.search import GroupSearch  # noqa: E402
 from checker.workspace import Workspace  # noqa: E402
+from tests.fixtures.hub import INDEPENDENT, hub  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "fixtures" / "chained" / "shop"
 VOCABULARY = ROOT / "encodings" / "vocabulary.yaml"
 
-# (what the n-th clause of a hub decides, from which fact): each its own outcome
-CONSEQUENCES = [("refund_due", "original_packaging"), ("shipping_cost_refunded", "rma_issued"),
-                ("surcharge_applies", "opened_in_store"), ("cancellation_fee_charged", "misuse"),
-                ("handling_fee_applies", "unauthorised_modification"), ("repair_offered", "non_original_power_supply"),
-                ("seller_may_cancel", "bulk_order_flagged"), ("replacement_offered", "multiple_units"),
-                ("warranty_covered", "stock_shortfall"), ("address_change_allowed", "items_missing"),
-                ("return_accepted", "refund_account_eligible"), ("(refund_extent == full)", "sales_team_contacted"),
-                ("(return_shipping_paid_by == seller)", "damage_evidence_provided"),
-                ("(refund_method == paypal)", "provider_cancellation_charges")]
-
 
 def write_hub(folder: Path, n: int) -> Path:
-    source = ["H: an order may be cancelled within 48 hours."]
-    clauses = ['  - id: "H"\n    quote: "H: an order may be cancelled within 48 hours."\n    when: request == cancel\n'
-               '    then: cancellation_allowed == (hours(order_placed_at, request_at) <= 48)\n']
-    for i, (outcome, fact) in enumerate(CONSEQUENCES[:n], start=1):
-        text = f"C{i}: once a cancellation is allowed, the {i}th consequence follows from {fact}."
-        source.append(text)
-        clauses.append(f'  - id: "C{i}"\n    quote: "{text}"\n    when: request == cancel and cancellation_allowed\n'
-                       f'    then: {outcome} == {fact}\n')
     name = f"hub{n}"
+    source, encoding = hub(INDEPENDENT[:n], name)
     (folder / name).mkdir()
-    (folder / name / "source.txt").write_text("\n".join(source) + "\n", encoding="utf-8")
-    (folder / name / "encoding.yaml").write_text(f"document: {name}\ntitle: a hub read by {n} clauses\nclauses:\n"
-                                                 + "".join(clauses), encoding="utf-8")
+    (folder / name / "source.txt").write_text(source, encoding="utf-8")
+    (folder / name / "encoding.yaml").write_text(encoding, encoding="utf-8")
     return folder / name
 
 
@@ -96,8 +79,8 @@ def main() -> None:
     parser.add_argument("--timeout-ms", type=int, default=10000)
     parser.add_argument("--no-cli", action="store_true", help="skip the fresh-process `clausecheck check`")
     args = parser.parse_args()
-    if any(not 1 <= n <= len(CONSEQUENCES) for n in args.hubs):
-        parser.error(f"a hub has 1 to {len(CONSEQUENCES)} consequences")
+    if any(not 1 <= n <= len(INDEPENDENT) for n in args.hubs):
+        parser.error(f"a hub has 1 to {len(INDEPENDENT)} consequences")
     options = Options(timeout_ms=args.timeout_ms)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)

@@ -24,6 +24,7 @@ from checker.search import GroupSearch
 from checker.workspace import Workspace
 
 from .conftest import Encodings
+from .fixtures.hub import INDEPENDENT, hub
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "chained" / "shop"
 
@@ -101,23 +102,9 @@ def test_the_stated_exceptions_of_the_chains_resolve_their_clashes(shop) -> None
 
 
 def _hub(consequences: int) -> tuple[str, str]:
-    """A cancellation allowed (the hub) read by `consequences` clauses that each decide
-    another outcome from another fact, and two of them on one outcome (a clash)."""
-    pairs = [("refund_due", "original_packaging"), ("shipping_cost_refunded", "rma_issued"),
-             ("surcharge_applies", "opened_in_store"), ("cancellation_fee_charged", "misuse"),
-             ("handling_fee_applies", "unauthorised_modification"), ("repair_offered", "non_original_power_supply"),
-             ("seller_may_cancel", "bulk_order_flagged"), ("replacement_offered", "multiple_units"),
-             ("warranty_covered", "stock_shortfall"), ("address_change_allowed", "items_missing"),
-             ("return_accepted", "refund_account_eligible"), ("repair_offered", "sales_team_contacted")]
-    source = ["H: an order may be cancelled within 48 hours."]
-    clauses = ['  - id: "H"\n    quote: "H: an order may be cancelled within 48 hours."\n    when: request == cancel\n'
-               '    then: cancellation_allowed == (hours(order_placed_at, request_at) <= 48)\n']
-    for i, (outcome, fact) in enumerate(pairs[:consequences], start=1):
-        text = f"C{i}: once a cancellation is allowed, {outcome} follows {fact}."
-        source.append(text)
-        clauses.append(f'  - id: "C{i}"\n    quote: "{text}"\n    when: request == cancel and cancellation_allowed\n'
-                       f'    then: {outcome} == {fact}\n')
-    return "\n".join(source) + "\n", "document: hub\ntitle: a hub\nclauses:\n" + "".join(clauses)
+    """The hub read by `consequences` clauses that each decide another outcome from
+    another fact, the last two on one outcome (a clash)."""
+    return hub(INDEPENDENT[:consequences - 1] + [("repair_offered", "sales_team_contacted")])
 
 
 def test_a_hub_read_by_many_clauses_is_searched_part_by_part(encodings: Encodings) -> None:

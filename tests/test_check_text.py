@@ -3,33 +3,21 @@ per run, no condition language, filters, statistics, colour only where wanted.""
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 
 import pytest
 
-from checker import cli
 from checker.analyse import Options, analyse
 from checker.render import check_text
 from checker.workspace import Workspace
 
 from .conftest import ENCODINGS
 from .test_english import code_in
+from .test_hostile_input import run
 
 WORKSPACE = Workspace.load([ENCODINGS])
 ANALYSES = [analyse(WORKSPACE.policy((n,)), n, Options()) for n in sorted(WORKSPACE.documents)]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = cli.main(list(args))
-        except SystemExit as exc:  # argparse
-            code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
