@@ -115,7 +115,7 @@ def analyse(policy: Policy, name: str, options: Options | None = None,
             break
         _GroupAnalysis(merged, raw, group, options, result, shared, deadline).run()
     if any(c.readings for c in merged.clauses):
-        _structured_readings(merged, options, shared, deadline, result)
+        _structured_readings(merged, groups, options, shared, deadline, result)
     result.findings.extend(shared.dead_findings())
     result.findings.extend(shared.overrides())
     result.findings.extend(shared.implications())
@@ -134,7 +134,12 @@ def _clause_keys(policy: Policy, orders) -> frozenset:
     return frozenset(policy.conjuncts[o].clause.key for o in orders)
 
 
-def _structured_readings(policy: Policy, options: Options, shared: "_Shared", deadline: float | None,
+def _with_clause(groups, clause: ir.Clause) -> tuple[ir.Conjunct, ...]:
+    """The conjuncts of the groups that hold a conjunct of `clause`."""
+    return tuple(c for g in groups if any(x.clause.key == clause.key for x in g) for c in g)
+
+
+def _structured_readings(policy: Policy, groups, options: Options, shared: "_Shared", deadline: float | None,
                          result: Analysis) -> None:
     """For each other reading a clause carries: the clashes that appear and those that
     disappear if the clause is read that way. One finding per reading; each clash as
@@ -148,8 +153,8 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
     for clause in policy.clauses:
         for reading in clause.readings:
             other = policy.with_reading(clause, reading)
-            groups = [g for g in outcome_groups(other.conjuncts) if any(c.clause.key == clause.key for c in g)]
-            touched = {c.clause.key for g in groups for c in g}
+            other_groups = outcome_groups(other.conjuncts)
+            touched = {c.clause.key for c in _with_clause(other_groups, clause)}
             touched |= {k for keys, _ in shared.group_clashes if clause.key in keys for k in keys}
             before = [sets for keys, sets in shared.group_clashes if keys & touched]
             if any(sets is None for sets in before):
@@ -157,7 +162,7 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
             encoded = set().union(*before)
             found: dict[frozenset, tuple] = {}
             try:
-                for group in outcome_groups(other.conjuncts):
+                for group in other_groups:
                     if not {c.clause.key for c in group} & touched:
                         continue
                     search = GroupSearch(other, group, options.timeout_ms, deadline)
@@ -178,7 +183,8 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
             change = None
             if not appear and not gone:
                 try:
-                    change = _changed_outcome(policy, other, clause, options, deadline, result)
+                    change = _changed_outcome(policy, other, clause, _with_clause(groups, clause),
+                                              _with_clause(other_groups, clause), options, deadline, result)
                 except SolverUnknown:
                     change = None  # the reading is still reported; only the case is missing
             result.findings.append(_reading_finding(policy, clause, reading, other, found, appear, gone, fought, change))
@@ -190,16 +196,14 @@ def _structured_readings(policy: Policy, options: Options, shared: "_Shared", de
             detail={**f.detail, "not_under_readings": [f"{c.id}: {r.label}" for c, r in readings]})
 
 
-def _changed_outcome(policy: Policy, other: Policy, clause: ir.Clause, options: Options, deadline: float | None,
+def _changed_outcome(policy: Policy, other: Policy, clause: ir.Clause, encoded: tuple[ir.Conjunct, ...],
+                     read: tuple[ir.Conjunct, ...], options: Options, deadline: float | None,
                      result: Analysis) -> tuple[dict, list[tuple[str, str, str]]] | None:
     """A case (certified by the evaluator under both readings) whose outcome the reading
     changes although no clash appears or disappears: (facts, [(outcome, as encoded,
-    under the reading)]), or None. Cases where the two readings' conditions differ are
+    under the reading)]), or None. `encoded` and `read` are the clause's groups as
+    encoded and under the reading. Cases where the two readings' conditions differ are
     tried first."""
-    def group_of(p: Policy) -> tuple[ir.Conjunct, ...]:
-        return tuple(c for g in outcome_groups(p.conjuncts) if any(x.clause.key == clause.key for x in g) for c in g)
-
-    encoded, read = group_of(policy), group_of(other)
     mine = [c for c in policy.conjuncts if c.clause.key == clause.key]
     theirs = [c for c in other.conjuncts if c.clause.key == clause.key]
     search = GroupSearch(other, read, options.timeout_ms, deadline)
@@ -212,22 +216,34 @@ def _changed_outcome(policy: Policy, other: Policy, clause: ir.Clause, options: 
         read_by_either = {n for c in encoded for n in ir.facts(c.guard) | ir.facts(c.body)}
         names = search.fact_names + [n for n in policy.vocabulary.facts if n in read_by_either and n not in search.fact_names]
         for question in ([within, applies(mine) != applies(theirs)], [within]):
-            avoid: list = []
-            for _ in range(MAX_READING_TRIES):
-                point = search.canonical_point(question + avoid, names)
-                if point is None:
-                    break
-                facts = shown(policy.vocabulary, point, encoded + read)
-                before = decide_conjuncts(policy.vocabulary, encoded, facts).outcomes
-                after = decide_conjuncts(policy.vocabulary, read, facts).outcomes
-                changed = [(n, _verdict(before[n]), _verdict(after[n])) for n in decided
-                           if _verdict(before[n]) != _verdict(after[n])]
-                if changed:
-                    return facts, changed
-                avoid.append(search.excluding(_literals(atoms, facts)))
+            change = _first_change(policy.vocabulary, search, question, names, encoded, read, decided, atoms)
+            if change is not None:
+                return change
         return None
     finally:
         result.solver_calls += search.calls
+
+
+def _first_change(vocab, search: GroupSearch, question: list, names: list[str], encoded, alternative,
+                  decided, atoms: list[ir.Expr]) -> tuple[dict, list[tuple[str, str, str]]] | None:
+    """Of up to MAX_READING_TRIES canonical cases of `question` (each outside the cells of
+    `atoms` of those before it), the first on which the conjuncts `encoded` and
+    `alternative` decide one of the outcomes `decided` differently: (facts, [(outcome,
+    as encoded, on the other reading)]), or None. The evaluator decides both."""
+    avoid: list = []
+    for _ in range(MAX_READING_TRIES):
+        point = search.canonical_point(question + avoid, names)
+        if point is None:
+            return None
+        facts = shown(vocab, point, tuple(encoded) + tuple(alternative))  # the facts either reads
+        before = decide_conjuncts(vocab, encoded, facts).outcomes
+        after = decide_conjuncts(vocab, alternative, facts).outcomes
+        changed = [(n, _verdict(before[n]), _verdict(after[n])) for n in decided
+                   if _verdict(before[n]) != _verdict(after[n])]
+        if changed:
+            return facts, changed
+        avoid.append(search.excluding(_literals(atoms, facts)))  # the choice changes nothing here: look elsewhere
+    return None
 
 
 def _line(policy: Policy, key) -> int:
@@ -792,23 +808,13 @@ class _GroupAnalysis:
         own = [c for c in self.group if c.clause.key == clause.key]
         within = ir.Or(tuple(ir.Or((c.guard, _replace(c.guard, atom, other))) for c in own))
         question = self.search.differs(atom, other, within)
-        avoid: list = []
         alternative = tuple(_replace_conjunct(c, atom, other) if c.clause.key == clause.key else c for c in self.group)
-        for _ in range(MAX_READING_TRIES):
-            facts = self._witness(self.search, question + avoid, self.group)
-            if facts is None:
-                return
-            before = decide_conjuncts(self.vocab, self.group, facts).outcomes
-            after = decide_conjuncts(self.vocab, alternative, facts).outcomes
-            changed = [(n, _verdict(before[n]), _verdict(after[n]))
-                       for n in sorted({o for c in own for o in c.constrains})
-                       if _verdict(before[n]) != _verdict(after[n])]
-            if changed:
-                break
-            # the choice changes nothing here: look elsewhere
-            avoid.append(self.search.excluding(_literals(ir.conjunct_atoms(self.group), facts)))
-        else:
+        decided = sorted({o for c in own for o in c.constrains})
+        change = _first_change(self.vocab, self.search, question, self.search.fact_names, self.group, alternative,
+                               decided, ir.conjunct_atoms(self.group))
+        if change is None:
             return
+        facts, changed = change
         finding = Finding("ambiguity", "ambiguity.time-reading", "warning", "", (clause,), facts,
                           tuple(_literals([atom], facts)), tuple(n for n, _, _ in changed),
                           (clause.document,), detail={"term": term, "reading": reading})

@@ -285,11 +285,6 @@ class Clause:
         return (self.document, self.id)
 
     @property
-    def overridden(self) -> tuple[str, ...]:
-        """The ids of the clauses this one is an exception to."""
-        return tuple(o.target for o in self.overrides)
-
-    @property
     def links(self) -> tuple[Override, ...]:
         """Every clause this one narrows: its exceptions, then its conditions of eligibility."""
         return self.overrides + tuple(Override(t, condition=True) for t in self.condition_of)
