@@ -53,12 +53,18 @@ def finding_lines(f: Finding, vocabulary: Vocabulary, indent: str = "    ") -> l
     return lines
 
 
+def _per_rule(analyses: list[Analysis]) -> list[tuple[str, str, int]]:
+    """(severity, rule, how many findings), most severe first, then the most frequent."""
+    counts = Counter((f.severity, f.rule) for a in analyses for f in a.findings)
+    return [(sev, rule, n) for (sev, rule), n in
+            sorted(counts.items(), key=lambda kv: (SEVERITIES.index(kv[0][0]), -kv[1], kv[0][1]))]
+
+
 def statistics(analyses: list[Analysis]) -> str:
     """One line per rule: how many findings, at which severity (`--statistics`)."""
-    counts = Counter((f.rule, f.severity) for a in analyses for f in a.findings)
-    rows = sorted(counts.items(), key=lambda kv: (SEVERITIES.index(kv[0][1]), -kv[1], kv[0][0]))
-    lines = [f"{n:5d}  {severity:<8} {rule}" for (rule, severity), n in rows]
-    total = sum(counts.values())
+    rows = _per_rule(analyses)
+    lines = [f"{n:5d}  {severity:<8} {rule}" for severity, rule, n in rows]
+    total = sum(n for _, _, n in rows)
     return "\n".join(lines + [f"{total:5d}  finding(s)"]) + "\n"
 
 
@@ -83,9 +89,8 @@ def _summary(analyses: list[Analysis], style: Style) -> list[str]:
     by_severity = Counter(f.severity for f in findings)
     counts = ", ".join(f"{by_severity[s]} {s}{'s' if by_severity[s] != 1 and s != 'info' else ''}" for s in SEVERITIES)
     head = f"clausecheck: {len(findings)} finding(s) in {len(analyses)} analys{'is' if len(analyses) == 1 else 'es'} ({counts})"
-    rules = Counter((f.severity, f.rule) for f in findings)
-    ordered = sorted(rules.items(), key=lambda kv: (SEVERITIES.index(kv[0][0]), -kv[1], kv[0][1]))
-    return [style.paint(head, _BOLD)] + [f"  {n:4d} {style.paint(f'{sev:<8}', _COLOUR[sev])} {rule}" for (sev, rule), n in ordered]
+    return [style.paint(head, _BOLD)] + [f"  {n:4d} {style.paint(f'{sev:<8}', _COLOUR[sev])} {rule}"
+                                         for sev, rule, n in _per_rule(analyses)]
 
 
 def _block(f: Finding, vocabulary: Vocabulary, style: Style, quoted: set) -> list[str]:

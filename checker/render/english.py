@@ -16,9 +16,10 @@ from ..vocabulary import BoolType, EnumType, NumberType, TimestampType, Variable
 
 _BOUND = {"<=": "at most", "<": "less than", ">=": "at least", ">": "more than", "==": "exactly", "!=": "other than"}
 _ORDER = {"<": "before", "<=": "at or before", ">": "after", ">=": "at or after"}
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-_UNIT = {"hours": "hours", "days": "calendar days", "working_days": "working days"}
+# the operator with its sides swapped, and the operator of the negation (one home: `narrate` reads them too)
+MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+UNITS = {"hours": "hours", "days": "calendar days", "working_days": "working days"}
 _ORDINAL = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 10: "tenth"}
 
 
@@ -53,8 +54,8 @@ def number(v: Fraction, unit: str = "") -> str:
     text = str(v.numerator) if v.denominator == 1 else f"{float(v):g}"
     if unit == "percent":
         return f"{text}%"
-    if unit in _UNIT:
-        return f"{text} {_UNIT[unit] if v != 1 else _UNIT[unit][:-1]}"
+    if unit in UNITS:
+        return f"{text} {UNITS[unit] if v != 1 else UNITS[unit][:-1]}"
     return f"{text} {unit.replace('_', ' ')}".strip()
 
 
@@ -112,7 +113,7 @@ def _atom(e: ir.Expr, truth: bool) -> str:
     if isinstance(e, ir.YearsWithin):
         return _years(e, truth)
     if isinstance(e, ir.Cmp):
-        return _compare(e if truth else ir.Cmp(_NEGATE[e.op], e.left, e.right), truth)
+        return _compare(e if truth else ir.Cmp(NEGATE[e.op], e.left, e.right), truth)
     return "a condition"  # unreachable for a type-checked condition
 
 
@@ -133,7 +134,7 @@ def _one_of(var: Variable, values: set[str]) -> str:
 def _compare(e: ir.Cmp, truth: bool) -> str:
     left, right, op = e.left, e.right, e.op
     if isinstance(left, ir.Const) and not isinstance(right, ir.Const):
-        left, right, op = right, left, _MIRROR[op]
+        left, right, op = right, left, MIRROR[op]
     # an enum against one of its values
     if isinstance(right, ir.Const) and isinstance(right.value, str) and isinstance(left, ir.Var):
         values = set(left.variable.type.values)
@@ -171,7 +172,7 @@ def _quantity(e: ir.Expr) -> str:
     if isinstance(e, ir.Var):
         return noun(e.variable)
     if isinstance(e, ir.Duration):
-        return f"the {_UNIT[e.unit]} from {event(e.start.variable)} to {event(e.end.variable)}"
+        return f"the {UNITS[e.unit]} from {event(e.start.variable)} to {event(e.end.variable)}"
     if isinstance(e, ir.Sum):
         return f"{_quantity(e.left)} {'plus' if e.op == '+' else 'minus'} {_quantity(e.right)}"
     if isinstance(e, ir.IfThen):
@@ -180,7 +181,7 @@ def _quantity(e: ir.Expr) -> str:
 
 
 def _years(e: ir.YearsWithin, truth: bool) -> str:
-    op = e.op if truth else _NEGATE[e.op]
+    op = e.op if truth else NEGATE[e.op]
     start, end = e.start.variable, e.end.variable
     nth = _ORDINAL.get(e.years, f"{e.years}th")
     anniversary = f"the {nth} anniversary of the date of {event(start)}"

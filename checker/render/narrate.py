@@ -15,11 +15,8 @@ from ..vocabulary import BoolType, EnumType, TimestampType, Vocabulary
 from . import english
 from .values import spoken
 
-_FLIP = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-_MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _ORDER = {"<": "before", "<=": "no later than", ">": "after", ">=": "no earlier than", "==": "at the same time as",
           "!=": "not at the same time as"}
-_UNITS = {"hours": "hours", "days": "calendar days", "working_days": "working days"}
 
 
 def event(name: str) -> str:
@@ -29,11 +26,11 @@ def event(name: str) -> str:
 
 def term(e: ir.Expr) -> str:
     if isinstance(e, ir.Duration):
-        return f"{_UNITS[e.unit]} from {event(e.start.name)} to {event(e.end.name)}"
+        return f"{english.UNITS[e.unit]} from {event(e.start.name)} to {event(e.end.name)}"
     if isinstance(e, ir.Var):
         return e.name.replace("_", " ")
     if isinstance(e, ir.Const):
-        return _number(e.value) if isinstance(e.value, Fraction) else str(e.value)
+        return english.number(e.value) if isinstance(e.value, Fraction) else str(e.value)
     if isinstance(e, ir.Sum):
         return f"{term(e.left)} {e.op} {term(e.right)}"
     if isinstance(e, ir.IfThen):
@@ -59,10 +56,6 @@ def show(e: ir.Expr) -> str:
     return term(e)
 
 
-def _number(value: Fraction) -> str:
-    return str(int(value)) if value.denominator == 1 else f"{float(value):g}"
-
-
 class _Bounds:
     def __init__(self) -> None:
         self.low: tuple[Fraction, bool] | None = None  # (value, strict)
@@ -84,7 +77,7 @@ class _Bounds:
             if self.high is None or (value, not (op == "<")) < (self.high[0], not self.high[1]):
                 self.high = candidate
 
-    def words(self, say=_number) -> str:
+    def words(self, say=english.number) -> str:
         if self.equal is not None:
             return f"exactly {say(self.equal)}"
         parts = []
@@ -100,7 +93,7 @@ def _bounded(left: ir.Expr, bounds: _Bounds) -> str:
     """A quantity within its bounds, as a sentence: "the request is more than 24 and at
     most 48 hours after the order", "the measured capacity is less than 80%"."""
     if isinstance(left, ir.Duration):
-        unit = _UNITS[left.unit]
+        unit = english.UNITS[left.unit]
         return (f"{english.event(left.end.variable)} is {bounds.words()} {unit} after "
                 f"{english.event(left.start.variable)}")
     if isinstance(left, ir.Var) and hasattr(left.variable.type, "unit"):
@@ -130,11 +123,11 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
         if isinstance(atom, ir.Cmp):
             left, right, op = atom.left, atom.right, atom.op
             if isinstance(left, ir.Const) and not isinstance(right, ir.Const):
-                left, right, op = right, left, _MIRROR[op]
+                left, right, op = right, left, english.MIRROR[op]
             if isinstance(right, ir.Const) and isinstance(right.value, Fraction):
                 key = term(left)
                 quantities[key] = left
-                bounds.setdefault(key, _Bounds()).add(op if truth else _FLIP[op], right.value)
+                bounds.setdefault(key, _Bounds()).add(op if truth else english.NEGATE[op], right.value)
                 if not truth:  # a false comparison is also false when its event has not happened
                     unless.setdefault(key, set()).update(ir.optional_timestamps(atom) - happened)
                 if ("bounds", key) not in order:
@@ -144,7 +137,7 @@ def region_words(region, vocabulary: Vocabulary) -> list[str]:
                 atom, truth = ir.In(left, (right.value,), op == "!="), truth
             elif isinstance(left, ir.Var) and isinstance(right, ir.Var) and isinstance(left.variable.type, TimestampType):
                 key = f"{event(left.name)} vs {event(right.name)}"
-                phrase = (f"{english.event(left.variable)} is {_ORDER[op if truth else _FLIP[op]]} "
+                phrase = (f"{english.event(left.variable)} is {_ORDER[op if truth else english.NEGATE[op]]} "
                           f"{english.event(right.variable)}")
                 missing = ir.optional_timestamps(atom) - happened
                 if not truth and missing:
@@ -233,7 +226,7 @@ def _when(moment: datetime) -> str:
 def _distance(start: datetime, end: datetime) -> str:
     h = hours(start, end)
     if h < 72:
-        return f"{_number(h)} hours"
+        return f"{english.number(h)} hours"
     days = (end.date() - start.date()).days
     return f"{days} days"
 
